@@ -1,0 +1,14 @@
+//! Ketamine infusion planner: a pure core (no web, no clock) that turns a
+//! patient, a protocol and a concentration into pump-ready numbers with
+//! guardrails. `wasm` is the only module that knows about JavaScript.
+
+pub mod error;
+pub mod pk;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{PlanError, Result};
+
+/// Planner version shown in the header and printed on every sheet.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
