@@ -2,6 +2,7 @@
 //! patient, a protocol and a concentration into pump-ready numbers with
 //! guardrails. `wasm` is the only module that knows about JavaScript.
 
+pub mod alert;
 pub mod error;
 pub mod pk;
 
