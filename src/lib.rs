@@ -4,6 +4,13 @@
 
 pub mod alert;
 pub mod error;
+pub mod limits;
+pub mod numbers;
+pub mod plan;
+pub mod preparation;
+pub mod protocol;
+pub mod request;
+pub mod weight;
 pub mod pk;
 
 #[cfg(target_arch = "wasm32")]
