@@ -4,6 +4,7 @@
 
 pub mod alert;
 pub mod error;
+pub mod form;
 pub mod limits;
 pub mod numbers;
 pub mod plan;

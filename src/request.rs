@@ -5,9 +5,9 @@
 use crate::error::{PlanError, Result};
 use crate::protocol::{DoseUnit, Schedule};
 use crate::weight::{Sex, WeightBasis, KG_PER_LB};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlanRequest {
     pub protocol: String,
@@ -37,7 +37,7 @@ pub struct PlanRequest {
     pub previous_course_end: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Patient {
     #[serde(default)]
@@ -56,7 +56,7 @@ pub struct Patient {
 
 /// Overrides of the protocol's recipe and schedule; each absent field keeps
 /// the protocol's value.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DoseOverrides {
     #[serde(default)]

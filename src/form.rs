@@ -1,0 +1,168 @@
+//! The calculator's one call per keystroke: raw input strings in, a plan or
+//! per-field messages out. Parsing is strict (see `numbers`) and every field
+//! is checked in the same pass, so all bad fields are marked at once.
+
+use crate::error::PlanError;
+use crate::numbers::{parse_decimal, parse_whole};
+use crate::plan::{plan, Plan};
+use crate::protocol::Library;
+use crate::request::{DoseOverrides, Patient, PlanRequest};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Inputs as typed, keyed by each input's `name` (= its request field).
+/// An empty string means "not entered".
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Form {
+    pub protocol: String,
+    pub weight_kg: Option<String>,
+    pub weight_lb: Option<String>,
+    pub height_cm: String,
+    pub sex: String,
+    pub age_years: String,
+    pub frail: bool,
+    pub weight_basis: String,
+    pub concentration_mg_per_ml: String,
+    pub pump_resolution_ml_per_hour: String,
+    pub preparation_volume_ml: String,
+    pub dose_unit: String,
+    pub start_dose: String,
+    pub step_dose: String,
+    pub max_dose: String,
+    pub session_dose_mg: String,
+    pub session_minutes: String,
+    pub sessions: String,
+    pub schedule: String,
+    pub observation_minutes: String,
+    pub rate_ml_per_hour: String,
+    pub volume_ml: String,
+    pub volume_minutes: String,
+    pub step_every_minutes: String,
+    pub start: String,
+    pub previous_course_end: String,
+    pub acknowledged: Vec<String>,
+    pub cautions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormResult {
+    /// Message per input name; when not empty, `plan` is None.
+    pub field_errors: BTreeMap<String, String>,
+    /// A refusal that belongs to no single input.
+    pub error: Option<PlanError>,
+    pub plan: Option<Plan>,
+    /// The request the form became, so the page can pass it on (simulate, ics).
+    pub request: Option<PlanRequest>,
+}
+
+/// Names a plan error may carry that are inputs of the form.
+const FORM_FIELDS: [&str; 25] = [
+    "protocol", "weightKg", "weightLb", "heightCm", "sex", "ageYears", "weightBasis", "concentrationMgPerMl",
+    "pumpResolutionMlPerHour", "preparationVolumeMl", "doseUnit", "startDose", "stepDose", "maxDose", "sessionDoseMg",
+    "sessionMinutes", "sessions", "schedule", "observationMinutes", "rateMlPerHour", "volumeMl", "volumeMinutes",
+    "stepEveryMinutes", "start", "previousCourseEnd",
+];
+
+pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
+    let mut errors = BTreeMap::new();
+    let mut num = |name: &str, text: &str, whole: bool| -> Option<f64> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let parsed = if whole { parse_whole(text) } else { parse_decimal(text) };
+        parsed.map_err(|m| errors.insert(name.to_string(), m.to_string())).ok()
+    };
+    let weight_kg = form.weight_kg.as_deref().and_then(|t| num("weightKg", t, false));
+    let weight_lb = form.weight_lb.as_deref().and_then(|t| num("weightLb", t, false));
+    let patient = Patient {
+        weight_kg,
+        weight_lb,
+        height_cm: num("heightCm", &form.height_cm, false),
+        sex: text(&form.sex),
+        age_years: num("ageYears", &form.age_years, false),
+        frail: Some(form.frail),
+    };
+    let dose = DoseOverrides {
+        dose_unit: text(&form.dose_unit),
+        start_dose: num("startDose", &form.start_dose, false),
+        step_dose: num("stepDose", &form.step_dose, false),
+        max_dose: num("maxDose", &form.max_dose, false),
+        session_dose_mg: num("sessionDoseMg", &form.session_dose_mg, false),
+        session_minutes: num("sessionMinutes", &form.session_minutes, true),
+        sessions: num("sessions", &form.sessions, true),
+        schedule: text(&form.schedule),
+        observation_minutes: num("observationMinutes", &form.observation_minutes, true),
+        rate_ml_per_hour: num("rateMlPerHour", &form.rate_ml_per_hour, false),
+        volume_ml: num("volumeMl", &form.volume_ml, false),
+        volume_minutes: num("volumeMinutes", &form.volume_minutes, true),
+        step_every_minutes: num("stepEveryMinutes", &form.step_every_minutes, true),
+    };
+    let request = PlanRequest {
+        protocol: form.protocol.clone(),
+        patient,
+        weight_basis: text(&form.weight_basis),
+        concentration_mg_per_ml: num("concentrationMgPerMl", &form.concentration_mg_per_ml, false),
+        pump_resolution_ml_per_hour: num("pumpResolutionMlPerHour", &form.pump_resolution_ml_per_hour, false),
+        preparation_volume_ml: num("preparationVolumeMl", &form.preparation_volume_ml, false),
+        dose,
+        acknowledged: form.acknowledged.clone(),
+        cautions: form.cautions.clone(),
+        start: text(&form.start),
+        previous_course_end: text(&form.previous_course_end),
+    };
+    // A required number that failed to parse must not surface as "required".
+    if form.weight_kg.as_deref().is_some_and(|t| t.trim().is_empty()) && weight_lb.is_none() && !errors.contains_key("weightLb") {
+        errors.insert("weightKg".to_string(), "Enter the patient's weight.".to_string());
+    }
+    if form.concentration_mg_per_ml.trim().is_empty() {
+        errors.insert("concentrationMgPerMl".to_string(), "Enter the infusion concentration.".to_string());
+    }
+    if !errors.is_empty() {
+        return FormResult { field_errors: errors, error: None, plan: None, request: None };
+    }
+    match plan(lib, &request) {
+        Ok(p) => FormResult { field_errors: errors, error: None, plan: Some(p), request: Some(request) },
+        Err(e) if FORM_FIELDS.contains(&e.field.as_str()) => {
+            errors.insert(e.field, e.message);
+            FormResult { field_errors: errors, error: None, plan: None, request: None }
+        }
+        Err(e) => FormResult { field_errors: errors, error: Some(e), plan: None, request: None },
+    }
+}
+
+fn text(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(weight: &str, conc: &str) -> Form {
+        Form { protocol: "schwartzman-2009".into(), weight_kg: Some(weight.into()), concentration_mg_per_ml: conc.into(), ..Form::default() }
+    }
+
+    #[test]
+    fn malformed_numbers_are_marked_at_their_field_and_no_plan_is_made() {
+        let lib = Library::default_library().unwrap();
+        for bad in ["1..2", "5,0", "1e3", ""] {
+            let r = plan_form(&lib, &form(bad, "1"));
+            assert!(r.plan.is_none(), "{bad}");
+            assert!(r.field_errors.contains_key("weightKg"), "{bad}: {:?}", r.field_errors);
+        }
+        let r = plan_form(&lib, &form("1..2", "5,0"));
+        assert_eq!(r.field_errors.len(), 2);
+    }
+
+    #[test]
+    fn a_good_form_gives_the_plan_and_range_errors_land_at_the_field() {
+        let lib = Library::default_library().unwrap();
+        let r = plan_form(&lib, &form("70", "1"));
+        assert_eq!(r.plan.unwrap().levels[0].ml_per_hour, Some(24.5));
+        let r = plan_form(&lib, &form("500", "1"));
+        assert!(r.field_errors["weightKg"].contains("1 to 400 kg"), "{:?}", r.field_errors);
+    }
+}
