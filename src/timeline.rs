@@ -1,0 +1,887 @@
+//! Session and course timeline (clinical spec section 6): what happens when,
+//! on which dates, and the cumulative dose. The dosing core prepares the rate
+//! labels; this module only places them on the wall clock, so it never
+//! decides a dose. Every number that is a design default (D) is a named
+//! constant below.
+
+use crate::alert::Alert;
+use crate::calendar::{LocalDate, LocalDateTime, Weekday};
+use crate::error::{PlanError, Result};
+use serde::{Deserialize, Serialize};
+
+/// The schedule, booster phases and follow-up windows are the protocol
+/// library's own types, so the library data passes through unchanged.
+/// Follow-up and booster days count from the course end: the date the last
+/// infusion ends.
+pub use crate::protocol::{BoosterPhase, FollowUpWindow, Schedule};
+
+/// Default arrival and checks before the infusion starts (D).
+pub const DEFAULT_PRE_MINUTES: u32 = 30;
+/// Default observation after the infusion ends (S: Walter Reed report).
+pub const DEFAULT_OBSERVATION_MINUTES: u32 = 120;
+/// Premedication is placed this long before the start (D), or at arrival
+/// when the pre-infusion phase is shorter.
+pub const PREMEDICATION_LEAD_MINUTES: u32 = 15;
+/// Blood pressure every 15 min during the infusion (S: Goldberg 2005).
+pub const VITALS_INTERVAL_MINUTES: u32 = 15;
+/// Multi-day courses print vital-sign rows for the first 4 h only (D), so a
+/// 5-day sheet is not 480 rows a day; the last row says monitoring goes on.
+pub const MULTI_DAY_VITALS_ROWS_MINUTES: u32 = 240;
+/// New bag or syringe every 24 h (S).
+pub const BAG_CHANGE_MINUTES: u32 = 1440;
+/// Liver tests "every 1 to 2 days" (S2); placed every 2 days (D).
+pub const LIVER_TEST_MINUTES: u32 = 2880;
+/// Re-treatment sooner than this after a multi-day course raises an alert (S: Noppers 2011).
+pub const RETREATMENT_MIN_DAYS: i64 = 21;
+
+// Input bounds (D): far beyond any protocol, small enough to bound output size.
+const MAX_SESSIONS: u32 = 100;
+const MAX_INFUSION_MINUTES: u32 = 20_160; // 14 days
+const MAX_PRE_MINUTES: u32 = 240;
+const MAX_OBSERVATION_MINUTES: u32 = 1440;
+const MAX_RATE_CHANGES: usize = 500;
+const MAX_PHASES: usize = 20;
+const MAX_OCCURRENCES: u32 = 60;
+const MAX_INTERVAL_DAYS: u32 = 366;
+const MAX_SESSIONS_PER_OCCURRENCE: u32 = 7;
+const MAX_FOLLOW_UP_DAYS: u32 = 3660;
+const MAX_TEXT_CHARS: usize = 500;
+
+/// One pump setting from `at_minute` after infusion start. `None` rates mean
+/// the step is hard-limited: no pump rate is shown, the label says why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateChange {
+    pub at_minute: u32,
+    pub ml_per_hour: Option<f64>,
+    pub mg_per_hour: Option<f64>,
+    /// Prepared by the caller, e.g. "20 mg/h = 10 mL/h".
+    pub label: String,
+}
+
+fn default_pre() -> u32 {
+    DEFAULT_PRE_MINUTES
+}
+fn default_observation() -> u32 {
+    DEFAULT_OBSERVATION_MINUTES
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineInput {
+    /// First session's infusion start.
+    pub start: LocalDateTime,
+    pub schedule: Schedule,
+    /// Must be 1 for `single` and `continuous`.
+    pub sessions: u32,
+    /// Per session; for `continuous` the whole infusion (e.g. 7200).
+    pub infusion_minutes: u32,
+    #[serde(default = "default_pre")]
+    pub pre_minutes: u32,
+    #[serde(default = "default_observation")]
+    pub observation_minutes: u32,
+    #[serde(default)]
+    pub premedication: Option<String>,
+    /// First at minute 0, then strictly later, all before the infusion ends; same each session.
+    pub rate_changes: Vec<RateChange>,
+    /// Planned mg per session (len = sessions); `None` when a step is hard-limited.
+    pub session_mg: Vec<Option<f64>>,
+    #[serde(default)]
+    pub booster: Vec<BoosterPhase>,
+    #[serde(default)]
+    pub follow_up: Vec<FollowUpWindow>,
+    #[serde(default)]
+    pub previous_course_end: Option<LocalDate>,
+    /// Vital-sign rows are printed for this many minutes of the infusion;
+    /// default: all of it, or the first 4 h of a multi-day infusion.
+    #[serde(default)]
+    pub vitals_rows_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    // Declaration order breaks ties between events at the same minute.
+    Arrival,
+    Premedication,
+    InfusionStart,
+    RateChange,
+    BagChange,
+    LiverTest,
+    Vitals,
+    InfusionEnd,
+    DischargeEarliest,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEvent {
+    pub at: LocalDateTime,
+    pub kind: EventKind,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionTimeline {
+    /// 1-based.
+    pub index: u32,
+    pub weekday: Weekday,
+    pub arrival: LocalDateTime,
+    pub start: LocalDateTime,
+    pub end: LocalDateTime,
+    pub discharge_earliest: LocalDateTime,
+    pub planned_mg: Option<f64>,
+    /// Sum of planned mg up to and including this session; `None` once any
+    /// session's dose is unknown, rather than a sum that looks complete.
+    pub cumulative_mg: Option<f64>,
+    pub events: Vec<TimelineEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoosterDate {
+    pub phase: String,
+    /// 1-based within the phase.
+    pub occurrence: u32,
+    pub date: LocalDate,
+    pub sessions: u32,
+    pub label: String,
+    /// Evidence tag of the phase, shown beside the date.
+    pub tag: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpDates {
+    pub kind: String,
+    pub from: LocalDate,
+    pub to: LocalDate,
+    pub source: String,
+    pub tag: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeline {
+    pub schedule: Schedule,
+    /// Continuous over more than 24 h: bag changes, liver tests, re-treatment check.
+    pub multi_day: bool,
+    /// Date the last infusion ends; boosters and follow-up count from here.
+    pub course_end: LocalDate,
+    pub sessions: Vec<SessionTimeline>,
+    pub boosters: Vec<BoosterDate>,
+    pub follow_up: Vec<FollowUpDates>,
+    pub alerts: Vec<Alert>,
+}
+
+const ARRIVAL_LABEL: &str = "Arrival and checks: consent, baseline vital signs and pain score";
+const VITALS_LABEL: &str = "Vital signs: blood pressure; continuous ECG and SpO2";
+const DISCHARGE_LABEL: &str = "End of observation: earliest discharge, when side effects have resolved; only with a responsible adult; no driving for 24 h";
+const BOOSTER_LABEL: &str = "planned booster (to be confirmed)";
+
+fn err(field: impl Into<String>, code: &str, message: impl Into<String>) -> PlanError {
+    PlanError::new(field, code, message)
+}
+
+fn check_max(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(err(
+            field,
+            "out_of_range",
+            format!("Must be between {min} and {max}."),
+        ))
+    }
+}
+
+fn check_text(field: &str, text: &str) -> Result<()> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(err(
+            field,
+            "too_long",
+            format!("At most {MAX_TEXT_CHARS} characters."),
+        ));
+    }
+    Ok(())
+}
+
+fn check_rate(field: String, rate: Option<f64>) -> Result<()> {
+    match rate {
+        Some(r) if !r.is_finite() || r < 0.0 => Err(err(
+            field,
+            "out_of_range",
+            "A rate must be a finite number, 0 or more.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn multi_day(input: &TimelineInput) -> bool {
+    input.schedule == Schedule::Continuous && input.infusion_minutes > 1440
+}
+
+fn validate(input: &TimelineInput) -> Result<()> {
+    match input.schedule {
+        Schedule::Single | Schedule::Continuous if input.sessions != 1 => {
+            return Err(err(
+                "sessions",
+                "invalid_for_schedule",
+                "A single or continuous course has exactly 1 session.",
+            ));
+        }
+        _ => check_max("sessions", input.sessions, 1, MAX_SESSIONS)?,
+    }
+    check_max(
+        "infusionMinutes",
+        input.infusion_minutes,
+        1,
+        MAX_INFUSION_MINUTES,
+    )?;
+    check_max("preMinutes", input.pre_minutes, 0, MAX_PRE_MINUTES)?;
+    check_max(
+        "observationMinutes",
+        input.observation_minutes,
+        0,
+        MAX_OBSERVATION_MINUTES,
+    )?;
+    if input.schedule != Schedule::Continuous && input.infusion_minutes > 1440 {
+        return Err(err(
+            "infusionMinutes",
+            "invalid_for_schedule",
+            "An infusion longer than 24 h is a continuous course.",
+        ));
+    }
+    let whole_visit = input.pre_minutes + input.infusion_minutes + input.observation_minutes;
+    if matches!(input.schedule, Schedule::Daily | Schedule::Weekdays) && whole_visit > 1440 {
+        return Err(err("infusionMinutes", "sessions_overlap", "Arrival, infusion and observation take more than 24 h, so daily sessions would overlap."));
+    }
+    if let Some(rows) = input.vitals_rows_minutes {
+        check_max(
+            "vitalsRowsMinutes",
+            rows,
+            VITALS_INTERVAL_MINUTES,
+            MAX_INFUSION_MINUTES,
+        )?;
+    }
+    if let Some(text) = &input.premedication {
+        check_text("premedication", text)?;
+    }
+    validate_rates(input)?;
+    if input.session_mg.len() != input.sessions as usize {
+        return Err(err(
+            "sessionMg",
+            "length_mismatch",
+            "One planned dose per session is needed.",
+        ));
+    }
+    for (i, mg) in input.session_mg.iter().enumerate() {
+        check_rate(format!("sessionMg[{i}]"), *mg)?;
+    }
+    validate_after_course(input)
+}
+
+fn validate_rates(input: &TimelineInput) -> Result<()> {
+    let rc = &input.rate_changes;
+    if rc.is_empty() || rc.len() > MAX_RATE_CHANGES {
+        return Err(err(
+            "rateChanges",
+            "out_of_range",
+            format!("Between 1 and {MAX_RATE_CHANGES} rate steps, the first at minute 0."),
+        ));
+    }
+    let mut previous: Option<u32> = None;
+    for (i, step) in rc.iter().enumerate() {
+        let field = format!("rateChanges[{i}].atMinute");
+        let ok = match previous {
+            None => step.at_minute == 0,
+            Some(p) => step.at_minute > p && step.at_minute < input.infusion_minutes,
+        };
+        if !ok {
+            return Err(err(field, "out_of_order", "The first rate step is at minute 0; each later one is later than the one before and before the infusion ends."));
+        }
+        previous = Some(step.at_minute);
+        check_rate(format!("rateChanges[{i}].mlPerHour"), step.ml_per_hour)?;
+        check_rate(format!("rateChanges[{i}].mgPerHour"), step.mg_per_hour)?;
+        check_text(&format!("rateChanges[{i}].label"), &step.label)?;
+    }
+    Ok(())
+}
+
+fn validate_after_course(input: &TimelineInput) -> Result<()> {
+    if input.booster.len() > MAX_PHASES || input.follow_up.len() > MAX_PHASES {
+        return Err(err(
+            "booster",
+            "out_of_range",
+            format!("At most {MAX_PHASES} booster phases and {MAX_PHASES} follow-up windows."),
+        ));
+    }
+    for (i, p) in input.booster.iter().enumerate() {
+        check_text(&format!("booster[{i}].label"), &p.label)?;
+        check_text(&format!("booster[{i}].tag"), &p.tag)?;
+        check_max(
+            &format!("booster[{i}].intervalDays"),
+            p.interval_days,
+            1,
+            MAX_INTERVAL_DAYS,
+        )?;
+        check_max(
+            &format!("booster[{i}].occurrences"),
+            p.occurrences,
+            0,
+            MAX_OCCURRENCES,
+        )?;
+        check_max(
+            &format!("booster[{i}].sessionsPerOccurrence"),
+            p.sessions_per_occurrence,
+            1,
+            MAX_SESSIONS_PER_OCCURRENCE,
+        )?;
+    }
+    for (i, w) in input.follow_up.iter().enumerate() {
+        for (name, text) in [("kind", &w.kind), ("source", &w.source), ("tag", &w.tag)] {
+            check_text(&format!("followUp[{i}].{name}"), text)?;
+        }
+        check_max(
+            &format!("followUp[{i}].toDays"),
+            w.to_days,
+            0,
+            MAX_FOLLOW_UP_DAYS,
+        )?;
+        check_max(
+            &format!("followUp[{i}].fromDays"),
+            w.from_days,
+            0,
+            w.to_days,
+        )?;
+    }
+    Ok(())
+}
+
+fn past_range() -> PlanError {
+    err(
+        "start",
+        "out_of_range",
+        format!(
+            "The course would run past year {}.",
+            crate::calendar::MAX_YEAR
+        ),
+    )
+}
+
+fn add_minutes(t: LocalDateTime, minutes: i64) -> Result<LocalDateTime> {
+    t.checked_add_minutes(minutes).ok_or_else(past_range)
+}
+
+fn add_days(d: LocalDate, days: i64) -> Result<LocalDate> {
+    d.checked_add_days(days).ok_or_else(past_range)
+}
+
+/// Infusion start of every session, per schedule. A weekdays course entered
+/// on a Saturday or Sunday is refused rather than moved: the date the
+/// clinician typed is not silently changed, and the message names the Monday.
+fn session_starts(input: &TimelineInput) -> Result<Vec<LocalDateTime>> {
+    let start = input.start;
+    if input.schedule == Schedule::Weekdays && start.date().weekday().is_weekend() {
+        let day = start.date().weekday();
+        let shift = if day == Weekday::Saturday { 2 } else { 1 };
+        let monday = add_days(start.date(), shift)?;
+        return Err(err("start", "weekend_start", format!("{} is a {}; a weekdays course runs Monday to Friday. Start on {} (Monday) or choose daily sessions.", start.date(), day.name(), monday)));
+    }
+    let mut starts = Vec::new();
+    let mut day = start;
+    while starts.len() < input.sessions as usize {
+        let skip = input.schedule == Schedule::Weekdays && day.date().weekday().is_weekend();
+        if !skip {
+            starts.push(day);
+        }
+        day = day.checked_add_days(1).ok_or_else(past_range)?;
+    }
+    Ok(starts)
+}
+
+fn event(at: LocalDateTime, kind: EventKind, label: impl Into<String>) -> TimelineEvent {
+    TimelineEvent {
+        at,
+        kind,
+        label: label.into(),
+    }
+}
+
+/// Pump rate as printed: one decimal, two when the pump resolution needs it.
+pub(crate) fn format_ml(ml: f64) -> String {
+    let text = format!("{ml:.2}");
+    match text.strip_suffix('0') {
+        Some(short) => short.to_string(),
+        None => text,
+    }
+}
+
+fn rate_label(step: &RateChange) -> String {
+    match step.ml_per_hour {
+        None => format!("{} (no pump rate shown)", step.label),
+        Some(_) if step.label.contains("mL/h") => step.label.clone(),
+        Some(ml) => format!("{} = {} mL/h", step.label, format_ml(ml)),
+    }
+}
+
+fn session_events(input: &TimelineInput, start: LocalDateTime) -> Result<Vec<TimelineEvent>> {
+    let pre = i64::from(input.pre_minutes);
+    let infusion = i64::from(input.infusion_minutes);
+    let end = add_minutes(start, infusion)?;
+    let mut events = vec![event(
+        add_minutes(start, -pre)?,
+        EventKind::Arrival,
+        ARRIVAL_LABEL,
+    )];
+    if let Some(text) = input
+        .premedication
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let lead = input.pre_minutes.min(PREMEDICATION_LEAD_MINUTES);
+        let label =
+            format!("Premedication {lead} min before start (timing is a design default): {text}");
+        events.push(event(
+            add_minutes(start, -i64::from(lead))?,
+            EventKind::Premedication,
+            label,
+        ));
+    }
+    for (i, step) in input.rate_changes.iter().enumerate() {
+        let at = add_minutes(start, i64::from(step.at_minute))?;
+        if i == 0 {
+            events.push(event(
+                at,
+                EventKind::InfusionStart,
+                format!("Start infusion: {}", rate_label(step)),
+            ));
+        } else {
+            events.push(event(
+                at,
+                EventKind::RateChange,
+                format!("Rate change: {}", rate_label(step)),
+            ));
+        }
+    }
+    let multi = multi_day(input);
+    if multi {
+        for minute in
+            (BAG_CHANGE_MINUTES..input.infusion_minutes).step_by(BAG_CHANGE_MINUTES as usize)
+        {
+            events.push(event(
+                add_minutes(start, i64::from(minute))?,
+                EventKind::BagChange,
+                "New bag or syringe (every 24 h)",
+            ));
+        }
+        for minute in
+            (LIVER_TEST_MINUTES..input.infusion_minutes).step_by(LIVER_TEST_MINUTES as usize)
+        {
+            events.push(event(
+                add_minutes(start, i64::from(minute))?,
+                EventKind::LiverTest,
+                "Liver function tests (every 1 to 2 days)",
+            ));
+        }
+    }
+    let default_rows = if multi {
+        MULTI_DAY_VITALS_ROWS_MINUTES
+    } else {
+        input.infusion_minutes
+    };
+    let rows_until = input
+        .vitals_rows_minutes
+        .unwrap_or(default_rows)
+        .min(input.infusion_minutes);
+    let row_minutes: Vec<u32> = (VITALS_INTERVAL_MINUTES..=rows_until)
+        .step_by(VITALS_INTERVAL_MINUTES as usize)
+        .collect();
+    for (i, minute) in row_minutes.iter().enumerate() {
+        let last_printed = i + 1 == row_minutes.len() && rows_until < input.infusion_minutes;
+        let label = if last_printed {
+            format!("{VITALS_LABEL} (last printed row: blood pressure every 15 min continues until the infusion ends)")
+        } else {
+            VITALS_LABEL.to_string()
+        };
+        events.push(event(
+            add_minutes(start, i64::from(*minute))?,
+            EventKind::Vitals,
+            label,
+        ));
+    }
+    events.push(event(end, EventKind::InfusionEnd, "Stop infusion"));
+    let discharge = add_minutes(end, i64::from(input.observation_minutes))?;
+    events.push(event(
+        discharge,
+        EventKind::DischargeEarliest,
+        DISCHARGE_LABEL,
+    ));
+    events.sort_by_key(|e| (e.at, e.kind));
+    Ok(events)
+}
+
+fn boosters(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<BoosterDate>> {
+    let mut out = Vec::new();
+    let mut previous = course_end;
+    for phase in &input.booster {
+        for occurrence in 1..=phase.occurrences {
+            previous = add_days(previous, i64::from(phase.interval_days))?;
+            let label = match phase.sessions_per_occurrence {
+                1 => format!("{}: {BOOSTER_LABEL}", phase.label),
+                n => format!(
+                    "{}: {BOOSTER_LABEL}, {n} sessions from this date",
+                    phase.label
+                ),
+            };
+            let sessions = phase.sessions_per_occurrence;
+            out.push(BoosterDate {
+                tag: phase.tag.clone(),
+                phase: phase.label.clone(),
+                occurrence,
+                date: previous,
+                sessions,
+                label,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn follow_up(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<FollowUpDates>> {
+    input
+        .follow_up
+        .iter()
+        .map(|w| {
+            Ok(FollowUpDates {
+                kind: w.kind.clone(),
+                from: add_days(course_end, i64::from(w.from_days))?,
+                to: add_days(course_end, i64::from(w.to_days))?,
+                source: w.source.clone(),
+                tag: w.tag.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Soft alert when a multi-day continuous course follows the previous course
+/// by fewer than 21 days (exactly 21 is fine).
+fn retreatment_alert(input: &TimelineInput) -> Result<Option<Alert>> {
+    let Some(previous) = input.previous_course_end else {
+        return Ok(None);
+    };
+    let days = previous.days_until(input.start.date());
+    if days < 0 {
+        return Err(err(
+            "previousCourseEnd",
+            "after_start",
+            "The previous course cannot end after this course starts.",
+        ));
+    }
+    if !multi_day(input) || days >= RETREATMENT_MIN_DAYS {
+        return Ok(None);
+    }
+    Ok(Some(Alert::soft(
+        "retreatment_within_21_days",
+        format!("This multi-day continuous course starts {days} days after the previous course ended ({previous}), fewer than 21. Check liver function tests before and during the course: liver injury occurred in 3 of 6 patients when a course was repeated after 16 days (Noppers 2011)."),
+    )))
+}
+
+/// Build the whole timeline. Fails at the offending field, never panics.
+pub fn build_timeline(input: &TimelineInput) -> Result<Timeline> {
+    validate(input)?;
+    let mut alerts = Vec::new();
+    alerts.extend(retreatment_alert(input)?);
+    let mut sessions = Vec::new();
+    let mut cumulative = Some(0.0);
+    for (i, (start, mg)) in session_starts(input)?
+        .into_iter()
+        .zip(&input.session_mg)
+        .enumerate()
+    {
+        let events = session_events(input, start)?;
+        cumulative = cumulative.zip(*mg).map(|(sum, mg)| sum + mg);
+        let end = add_minutes(start, i64::from(input.infusion_minutes))?;
+        sessions.push(SessionTimeline {
+            index: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            weekday: start.date().weekday(),
+            arrival: add_minutes(start, -i64::from(input.pre_minutes))?,
+            start,
+            end,
+            discharge_earliest: add_minutes(end, i64::from(input.observation_minutes))?,
+            planned_mg: *mg,
+            cumulative_mg: cumulative,
+            events,
+        });
+    }
+    let course_end = sessions
+        .last()
+        .map(|s| s.end.date())
+        .ok_or_else(|| err("sessions", "out_of_range", "At least 1 session."))?;
+    Ok(Timeline {
+        schedule: input.schedule,
+        multi_day: multi_day(input),
+        course_end,
+        boosters: boosters(input, course_end)?,
+        follow_up: follow_up(input, course_end)?,
+        sessions,
+        alerts,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// SVG of one session. Pure string building; grey fills plus text labels so it
+// reads in black-and-white print; every caller string is XML-escaped.
+
+const SVG_W: f64 = 800.0;
+const PLOT_X0: f64 = 70.0;
+const PLOT_X1: f64 = 780.0;
+const RATE_TOP: f64 = 78.0;
+const RATE_BOTTOM: f64 = 160.0;
+
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn hhmm(t: LocalDateTime) -> String {
+    let (h, m) = t.hm();
+    format!("{h:02}:{m:02}")
+}
+
+/// Axis tick step: the smallest clock-aligned step giving at most 10 ticks.
+fn tick_step(span: i64) -> i64 {
+    [15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 10_080]
+        .into_iter()
+        .find(|step| span / step <= 10)
+        .unwrap_or(10_080)
+}
+
+/// One session as an SVG image: phase bands, the rate step line in mL/h,
+/// vital-sign ticks and a wall-clock axis. Rate labels narrower than their
+/// step are left out (the event list carries every rate). Never panics,
+/// whatever the rates hold: non-finite or negative rates draw as "no rate".
+pub fn svg_session(session: &SessionTimeline, rate_changes: &[RateChange]) -> String {
+    let arrival = session.arrival.min(session.start);
+    let span = arrival.minutes_until(session.discharge_earliest).max(1);
+    let x = |t: LocalDateTime| -> f64 {
+        let m = arrival.minutes_until(t).clamp(0, span) as f64;
+        PLOT_X0 + m / span as f64 * (PLOT_X1 - PLOT_X0)
+    };
+    let title = format!(
+        "Session {}: arrival {}, infusion {} to {}, earliest discharge {}",
+        session.index, session.arrival, session.start, session.end, session.discharge_earliest
+    );
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SVG_W} 230\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\"><title>{}</title>",
+        xml_escape(&title)
+    );
+    svg_bands(&mut s, session, &x);
+    svg_rates(&mut s, session, rate_changes, &x);
+    s.push_str(&format!(
+        "<text x=\"{:.1}\" y=\"178\" text-anchor=\"end\">Vitals</text>",
+        PLOT_X0 - 6.0
+    ));
+    for e in session
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Vitals)
+    {
+        s.push_str(&format!(
+            "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"168\" y2=\"180\" stroke=\"#000\"/>",
+            x(e.at)
+        ));
+    }
+    svg_axis(&mut s, arrival, span, &x);
+    s.push_str("</svg>");
+    s
+}
+
+fn svg_bands(s: &mut String, session: &SessionTimeline, x: &dyn Fn(LocalDateTime) -> f64) {
+    let bands = [
+        (
+            session.arrival,
+            session.start,
+            "#e8e8e8",
+            "Pre-infusion",
+            "Pre",
+        ),
+        (session.start, session.end, "#b0b0b0", "Infusion", "Inf."),
+        (
+            session.end,
+            session.discharge_earliest,
+            "#ffffff",
+            "Observation",
+            "Obs.",
+        ),
+    ];
+    for (from, to, fill, name, short) in bands {
+        let (x0, x1) = (x(from), x(to));
+        s.push_str(&format!(
+            "<rect x=\"{x0:.1}\" y=\"30\" width=\"{:.1}\" height=\"24\" fill=\"{fill}\" stroke=\"#000\"><title>{name}</title></rect>",
+            (x1 - x0).max(0.0)
+        ));
+        let label = if x1 - x0 >= 80.0 {
+            name
+        } else if x1 - x0 >= 30.0 {
+            short
+        } else {
+            ""
+        };
+        if !label.is_empty() {
+            s.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"46\" text-anchor=\"middle\">{label}</text>",
+                (x0 + x1) / 2.0
+            ));
+        }
+    }
+    // Wall-clock times of the phase boundaries, infusion start and end first;
+    // a label that would collide with one already drawn is left out. Over
+    // several days each carries its date.
+    let dated = session.arrival.date() != session.discharge_earliest.date();
+    let width = if dated { 90.0 } else { 36.0 };
+    let mut drawn: Vec<f64> = Vec::new();
+    for t in [
+        session.start,
+        session.end,
+        session.arrival,
+        session.discharge_earliest,
+    ] {
+        let xt = x(t);
+        if drawn.iter().all(|d| (d - xt).abs() >= width) {
+            let text = if dated {
+                format!("{} {}", t.date(), hhmm(t))
+            } else {
+                hhmm(t)
+            };
+            let anchor = if xt + width / 2.0 > SVG_W {
+                "end"
+            } else {
+                "middle"
+            };
+            s.push_str(&format!(
+                "<text x=\"{xt:.1}\" y=\"24\" text-anchor=\"{anchor}\">{text}</text>"
+            ));
+            drawn.push(xt);
+        }
+    }
+}
+
+fn svg_rates(
+    s: &mut String,
+    session: &SessionTimeline,
+    rates: &[RateChange],
+    x: &dyn Fn(LocalDateTime) -> f64,
+) {
+    let usable = |r: &RateChange| r.ml_per_hour.filter(|v| v.is_finite() && *v >= 0.0);
+    let max = rates.iter().filter_map(usable).fold(0.0_f64, f64::max);
+    let max = if max > 0.0 { max } else { 1.0 };
+    let y = |v: f64| RATE_BOTTOM - v / max * (RATE_BOTTOM - RATE_TOP);
+    s.push_str(&format!(
+        "<line x1=\"{PLOT_X0}\" x2=\"{PLOT_X0}\" y1=\"{RATE_TOP}\" y2=\"{RATE_BOTTOM}\" stroke=\"#000\"/><text x=\"{:.1}\" y=\"{RATE_TOP}\" text-anchor=\"end\">{} mL/h</text><text x=\"{:.1}\" y=\"{RATE_BOTTOM}\" text-anchor=\"end\">0</text>",
+        PLOT_X0 - 6.0, format_ml(max), PLOT_X0 - 6.0
+    ));
+    let mut path = String::new();
+    let mut previous_y: Option<f64> = None;
+    for (i, step) in rates.iter().enumerate() {
+        let from = session
+            .start
+            .checked_add_minutes(i64::from(step.at_minute))
+            .unwrap_or(session.end)
+            .min(session.end);
+        let next = rates.get(i + 1).map(|n| i64::from(n.at_minute));
+        let to = next
+            .and_then(|m| session.start.checked_add_minutes(m))
+            .unwrap_or(session.end)
+            .clamp(from, session.end);
+        let (x0, x1) = (x(from), x(to));
+        match usable(step) {
+            Some(v) => {
+                let yv = y(v);
+                match previous_y {
+                    Some(_) => path.push_str(&format!(" L{x0:.1},{yv:.1} L{x1:.1},{yv:.1}")),
+                    None => path.push_str(&format!(" M{x0:.1},{yv:.1} L{x1:.1},{yv:.1}")),
+                }
+                previous_y = Some(yv);
+                if x1 - x0 >= 44.0 {
+                    s.push_str(&format!(
+                        "<text x=\"{:.1}\" y=\"{:.1}\">{} mL/h</text>",
+                        x0 + 3.0,
+                        yv - 4.0,
+                        format_ml(v)
+                    ));
+                }
+            }
+            None => {
+                previous_y = None;
+                s.push_str(&format!(
+                    "<line x1=\"{x0:.1}\" x2=\"{x1:.1}\" y1=\"{RATE_BOTTOM}\" y2=\"{RATE_BOTTOM}\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>"
+                ));
+                if x1 - x0 >= 44.0 {
+                    s.push_str(&format!(
+                        "<text x=\"{:.1}\" y=\"{:.1}\">no rate</text>",
+                        x0 + 3.0,
+                        RATE_BOTTOM - 4.0
+                    ));
+                }
+            }
+        }
+    }
+    if !path.is_empty() {
+        s.push_str(&format!(
+            "<path d=\"{}\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>",
+            path.trim_start()
+        ));
+    }
+}
+
+fn svg_axis(s: &mut String, arrival: LocalDateTime, span: i64, x: &dyn Fn(LocalDateTime) -> f64) {
+    s.push_str(&format!(
+        "<line x1=\"{PLOT_X0}\" x2=\"{PLOT_X1}\" y1=\"192\" y2=\"192\" stroke=\"#000\"/>"
+    ));
+    let step = tick_step(span);
+    let (h, m) = arrival.hm();
+    let minute_of_day = h * 60 + m;
+    // Align ticks to the wall clock (steps of a day or more fall on midnight).
+    let align = step.min(1440);
+    let first = (align - minute_of_day % align) % align;
+    let mut last_date = None;
+    let mut offset = first;
+    while offset <= span {
+        let Some(t) = arrival.checked_add_minutes(offset) else {
+            break;
+        };
+        let xt = x(t);
+        s.push_str(&format!(
+            "<line x1=\"{xt:.1}\" x2=\"{xt:.1}\" y1=\"192\" y2=\"197\" stroke=\"#000\"/>"
+        ));
+        if step < 1440 {
+            s.push_str(&format!(
+                "<text x=\"{xt:.1}\" y=\"209\" text-anchor=\"middle\">{}</text>",
+                hhmm(t)
+            ));
+        }
+        if last_date != Some(t.date()) {
+            s.push_str(&format!(
+                "<text x=\"{xt:.1}\" y=\"223\" text-anchor=\"middle\">{}</text>",
+                t.date()
+            ));
+            last_date = Some(t.date());
+        }
+        offset += step;
+    }
+}
