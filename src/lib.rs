@@ -3,14 +3,17 @@
 //! guardrails. `wasm` is the only module that knows about JavaScript.
 
 pub mod alert;
+pub mod calendar;
 pub mod error;
 pub mod form;
+pub mod ics;
 pub mod limits;
 pub mod numbers;
 pub mod plan;
 pub mod preparation;
 pub mod protocol;
 pub mod request;
+pub mod timeline;
 pub mod weight;
 pub mod pk;
 
