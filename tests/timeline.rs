@@ -655,7 +655,7 @@ fn run_python_check(ics: &str, summary: &str) {
         .output();
     if !matches!(&probe, Ok(out) if out.status.success()) {
         let why = match probe {
-            Ok(out) => String::from_utf8_lossy(&out.stderr).into_owned(),
+            Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_string(),
             Err(e) => e.to_string(),
         };
         assert!(
