@@ -1,0 +1,156 @@
+//! Properties over arbitrary requests and forms: the planner never panics,
+//! never shows a rate that a hard limit refused, rounds within half a pump
+//! step, and its totals are its rates times its time.
+
+use ketamine_planner::alert::Level;
+use ketamine_planner::form::{plan_form, Form};
+use ketamine_planner::plan::plan;
+use ketamine_planner::protocol::Library;
+use ketamine_planner::request::{DoseOverrides, Patient, PlanRequest};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+
+const PROTOCOLS: [&str; 9] = [
+    "walter-reed-outpatient",
+    "schwartzman-2009",
+    "cohen-2018-trial",
+    "getson-inpatient",
+    "correll-2004-inpatient",
+    "sigtermans-2009-esketamine",
+    "ward-low-dose",
+    "custom",
+    "no-such-protocol",
+];
+
+/// Any f64 including the nasty ones, weighted towards plausible values.
+fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => 0.0..400.0f64,
+        1 => prop::num::f64::ANY,
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(-1.0),
+        1 => Just(0.0),
+        1 => 0.0..2.0f64,
+    ]
+}
+
+fn opt_number() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![2 => Just(None), 3 => number().prop_map(Some)]
+}
+
+/// Overrides are rare in practice; mostly absent so that plans get made.
+fn rare_number() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![30 => Just(None), 1 => number().prop_map(Some), 2 => (1u32..600).prop_map(|n| Some(n as f64))]
+}
+
+/// Mostly within the entry range, sometimes absent, rarely garbage.
+fn plausible(lo: f64, hi: f64) -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![12 => (lo..hi).prop_map(Some), 4 => Just(None), 1 => number().prop_map(Some)]
+}
+
+fn word(options: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
+    prop_oneof![10 => Just(None), 10 => prop::sample::select(options).prop_map(|s| Some(s.to_string())), 1 => ".{0,6}".prop_map(Some)]
+}
+
+prop_compose! {
+    fn request()(
+        protocol in prop_oneof![12 => prop::sample::select(&PROTOCOLS[..8]), 1 => Just(PROTOCOLS[8])],
+        weight_kg in prop_oneof![20 => (1.0..400.0f64).prop_map(Some), 1 => opt_number()], weight_lb in prop_oneof![30 => Just(None), 1 => number().prop_map(Some)],
+        height_cm in plausible(100.0, 250.0), age_years in plausible(0.0, 120.0), frail in any::<Option<bool>>(),
+        sex in word(&["female", "male"]), weight_basis in word(&["auto", "total", "ideal", "adjusted"]),
+        concentration in prop_oneof![12 => prop::sample::select(&[0.5, 1.0, 2.0, 5.0, 10.0, 50.0][..]).prop_map(Some), 1 => opt_number()],
+        resolution in prop_oneof![6 => Just(None), 3 => prop::sample::select(&[0.01, 0.1, 0.5, 1.0][..]).prop_map(Some), 1 => opt_number()],
+        (dose_unit, start_dose, step_dose, max_dose) in (prop_oneof![20 => Just(None), 1 => word(&["mg/kg/h", "mcg/kg/min", "mg/h"])], rare_number(), rare_number(), rare_number()),
+        (session_dose_mg, session_minutes, sessions, schedule) in (rare_number(), rare_number(), rare_number(), prop_oneof![10 => Just(None), 1 => word(&["single", "daily", "weekdays", "continuous"])]),
+        (observation_minutes, rate, volume_ml, volume_minutes, step_every) in (rare_number(), rare_number(), rare_number(), rare_number(), rare_number()),
+        acknowledged in prop::collection::vec(prop::sample::select(&["dose_above_soft_limit", "concentration_non_standard", "rounding_error", "x"][..]).prop_map(String::from), 0..3),
+        cautions in prop_oneof![6 => Just(vec![]), 1 => prop::collection::vec(prop::sample::select(&["psychosis", "pregnancy", "nope"][..]).prop_map(String::from), 0..2)],
+    ) -> PlanRequest {
+        PlanRequest {
+            protocol: protocol.to_string(),
+            patient: Patient { weight_kg, weight_lb, height_cm, sex, age_years, frail },
+            weight_basis,
+            concentration_mg_per_ml: concentration,
+            pump_resolution_ml_per_hour: resolution,
+            preparation_volume_ml: None,
+            dose: DoseOverrides { dose_unit, start_dose, step_dose, max_dose, session_dose_mg, session_minutes, sessions, schedule, observation_minutes, rate_ml_per_hour: rate, volume_ml, volume_minutes, step_every_minutes: step_every },
+            acknowledged,
+            cautions,
+            start: None,
+            previous_course_end: None,
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn plans_keep_their_promises(req in request()) {
+        let lib = Library::default_library().unwrap();
+        let Ok(p) = plan(&lib, &req) else { return Ok(()) };
+        let hard = p.alerts.iter().any(|a| a.level == Level::Hard);
+        let unacked = p.alerts.iter().any(|a| a.level == Level::Soft && !a.acknowledged);
+        prop_assert_eq!(p.confirmed, !hard && !unacked);
+        prop_assert!(p.dosing_weight_kg > 0.0 && p.dosing_weight_kg <= p.weights.total_kg + 1e-9);
+        prop_assert!(!p.levels.is_empty());
+        for l in &p.levels {
+            match l.ml_per_hour {
+                None => {
+                    prop_assert!(l.refused.is_some() && l.mg_per_hour.is_none());
+                    prop_assert!(hard, "a level without a rate needs a hard alert");
+                }
+                Some(ml) => {
+                    prop_assert!(l.refused.is_none());
+                    prop_assert!(ml > 0.0 && ml <= 999.9);
+                    let intended_ml = l.intended_mg_per_hour / p.concentration_mg_per_ml;
+                    prop_assert!((ml - intended_ml).abs() <= p.pump_resolution_ml_per_hour / 2.0 + 1e-9,
+                        "{} mL/h vs intended {} at step {}", ml, intended_ml, p.pump_resolution_ml_per_hour);
+                    let mg = l.mg_per_hour.unwrap();
+                    prop_assert!((mg - ml * p.concentration_mg_per_ml).abs() < 1e-9 * mg.max(1.0));
+                    prop_assert!(!l.text.ml_per_hour.contains("NaN") && l.text.ml_per_hour.ends_with(" mL/h"));
+                }
+            }
+        }
+        let hours = p.session_minutes as f64 / 60.0;
+        if let (Some(session), None, Some(first)) = (p.totals.session_mg, p.step_every_minutes, p.levels[0].mg_per_hour) {
+            prop_assert!((session - first * hours).abs() <= 1e-9 * session.max(1.0));
+            let course = p.totals.course_mg.unwrap();
+            prop_assert!((course - session * p.sessions as f64).abs() <= 1e-9 * course.max(1.0));
+            let ml = p.totals.course_ml.unwrap();
+            prop_assert!((ml * p.concentration_mg_per_ml - course).abs() <= 1e-9 * course.max(1.0));
+        }
+        if p.levels.iter().any(|l| l.ml_per_hour.is_none()) {
+            prop_assert!(p.levels.last().unwrap().ml_per_hour.is_none() || p.levels[0].ml_per_hour.is_none() || hard);
+        }
+    }
+
+    #[test]
+    fn forms_never_panic_and_bad_text_never_makes_a_plan(
+        weight in ".{0,8}", conc in ".{0,6}", height in ".{0,6}", start_dose in ".{0,6}",
+        protocol in prop::sample::select(&PROTOCOLS[..]),
+    ) {
+        let lib = Library::default_library().unwrap();
+        let form = Form { protocol: protocol.into(), weight_kg: Some(weight.clone()), concentration_mg_per_ml: conc.clone(), height_cm: height, start_dose, ..Form::default() };
+        let r = plan_form(&lib, &form);
+        let well_formed = |s: &str| ketamine_planner::numbers::parse_decimal(s).is_ok();
+        if !well_formed(&weight) || !well_formed(&conc) {
+            prop_assert!(r.plan.is_none());
+            prop_assert!(!r.field_errors.is_empty());
+        }
+        prop_assert!(r.plan.is_some() != (!r.field_errors.is_empty() || r.error.is_some()));
+    }
+}
+
+/// A property that only ever sees refusals proves nothing about plans: check
+/// that the generator reaches the planner often.
+#[test]
+fn generated_requests_reach_the_planner() {
+    let lib = Library::default_library().unwrap();
+    let mut runner = TestRunner::deterministic();
+    let strategy = request();
+    let made = (0..1000).filter(|_| plan(&lib, &strategy.new_tree(&mut runner).unwrap().current()).is_ok()).count();
+    assert!(made > 250, "only {made} of 1000 generated requests became plans");
+}
