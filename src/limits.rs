@@ -12,8 +12,6 @@ pub const LOW_RATE_ML_PER_HOUR: f64 = 0.5;
 pub const MAX_RATE_ML_PER_HOUR: f64 = 999.9;
 /// Rounding to the pump step may change the dose by at most this fraction (D).
 pub const MAX_ROUNDING_ERROR: f64 = 0.05;
-/// Re-treatment window after a multi-day course (Noppers 2011, S).
-pub const RETREATMENT_DAYS: i64 = 21;
 
 /// Concentration checks that concern every level: returns true when the
 /// concentration itself is hard-limited (no rate at all).

@@ -9,6 +9,8 @@ use crate::numbers::{decimals, with_unit};
 use crate::preparation::{self, Need, Preparation};
 use crate::protocol::{same, DoseUnit, Drug, Library, Protocol, Schedule, Titration};
 use crate::request::{self, in_range, opt_in_range, whole, PlanRequest, ValidPatient};
+use crate::calendar::{LocalDate, LocalDateTime};
+use crate::timeline::{self, BoosterDate, FollowUpDates, RateChange, SessionTimeline, Timeline, TimelineInput};
 use crate::weight::{self, DosingWeight};
 use serde::Serialize;
 
@@ -33,7 +35,7 @@ pub struct Plan {
     pub titration: Titration,
     pub levels: Vec<DoseLevel>,
     pub session_minutes: u32,
-    pub sessions: u32,
+    pub session_count: u32,
     pub schedule: Schedule,
     pub observation_minutes: u32,
     pub step_every_minutes: Option<u32>,
@@ -43,6 +45,13 @@ pub struct Plan {
     pub alerts: Vec<Alert>,
     pub confirmed: bool,
     pub text: PlanText,
+    /// Dated sessions with their events; empty until the request has a start.
+    pub sessions: Vec<SessionTimeline>,
+    pub course_end: Option<LocalDate>,
+    pub boosters: Vec<BoosterDate>,
+    pub follow_up: Vec<FollowUpDates>,
+    /// The first session drawn as SVG (phases, rate steps, observation).
+    pub timeline_svg: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +66,7 @@ pub struct ProtocolRef {
     pub source: String,
     pub tag: String,
     pub premedication: String,
+    pub adjuncts: String,
     pub monitoring: String,
     pub notes: String,
 }
@@ -197,6 +207,16 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
     };
 
     caution_alerts(lib, &req.cautions, &mut alerts)?;
+    let course = match &req.start {
+        Some(start) => {
+            let input = timeline_input(protocol, &order, &levels, &totals, start, req.previous_course_end.as_deref())?;
+            let course = timeline::build_timeline(&input)?;
+            alerts.extend(course.alerts.iter().cloned());
+            let svg = course.sessions.first().map(|s| timeline::svg_session(s, &input.rate_changes));
+            Some((course, svg))
+        }
+        None => None,
+    };
     let mut alerts = limits::dedupe(alerts);
     for a in alerts.iter_mut() {
         a.acknowledged = a.level == Level::Soft && req.acknowledged.iter().any(|c| c == &a.code);
@@ -225,7 +245,7 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
         titration: order.titration,
         levels,
         session_minutes: order.session_minutes,
-        sessions: order.sessions,
+        session_count: order.sessions,
         schedule: order.schedule,
         observation_minutes: order.observation_minutes,
         step_every_minutes: order.step_every_minutes,
@@ -235,7 +255,71 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
         alerts,
         confirmed,
         text,
+        course_end: course.as_ref().map(|(c, _)| c.course_end),
+        timeline_svg: course.as_ref().and_then(|(_, svg)| svg.clone()),
+        sessions: course.as_ref().map_or_else(Vec::new, |(c, _)| c.sessions.clone()),
+        boosters: course.as_ref().map_or_else(Vec::new, |(c, _)| c.boosters.clone()),
+        follow_up: course.map_or_else(Vec::new, |(c, _)| c.follow_up),
     })
+}
+
+/// The plan's rates placed on the clock: the first level at the start, and
+/// each further level at its clock-driven step when the order has one.
+fn timeline_input(p: &Protocol, order: &Order, levels: &[DoseLevel], totals: &Totals, start: &str, previous: Option<&str>) -> Result<TimelineInput> {
+    let every = order.step_every_minutes;
+    let rate_changes = levels
+        .iter()
+        .enumerate()
+        .map_while(|(i, l)| {
+            let at = every.map_or(Some(0), |e| e.checked_mul(i as u32))?;
+            (i == 0 || (every.is_some() && at < order.session_minutes)).then(|| RateChange {
+                at_minute: at,
+                ml_per_hour: l.ml_per_hour,
+                mg_per_hour: l.mg_per_hour,
+                label: format!("{} = {}", l.text.mg_per_hour, l.text.ml_per_hour),
+            })
+        })
+        .collect();
+    Ok(TimelineInput {
+        start: LocalDateTime::parse(start, "start")?,
+        schedule: order.schedule,
+        sessions: order.sessions,
+        infusion_minutes: order.session_minutes,
+        pre_minutes: timeline::DEFAULT_PRE_MINUTES,
+        observation_minutes: order.observation_minutes,
+        premedication: Some(p.premedication.clone()).filter(|t| !t.is_empty()),
+        rate_changes,
+        session_mg: vec![totals.session_mg; order.sessions as usize],
+        booster: p.booster.clone(),
+        follow_up: p.follow_up.clone(),
+        previous_course_end: previous.map(|d| LocalDate::parse(d, "previousCourseEnd")).transpose()?,
+        vitals_rows_minutes: None,
+    })
+}
+
+/// The course as an `.ics` calendar; needs a start. The UID seed names the
+/// protocol and start only: nothing that identifies the patient.
+pub fn course_ics(plan: &Plan, dtstamp_utc: LocalDateTime) -> Result<String> {
+    let course = plan.timeline().ok_or_else(|| PlanError::new("start", "required", "Enter the start date and time to export the calendar."))?;
+    let rate = plan.levels.first().map_or("no rate", |l| l.text.ml_per_hour.as_str());
+    let summary = format!("Ketamine infusion: {} ({rate})", plan.protocol.name);
+    let seed = format!("{}-{}", plan.protocol.id, course.sessions.first().map_or(String::new(), |s| s.start.to_string()));
+    Ok(crate::ics::course_ics(&course, &summary, &seed, dtstamp_utc))
+}
+
+impl Plan {
+    /// The course as a `Timeline`, for the calendar export.
+    pub fn timeline(&self) -> Option<Timeline> {
+        Some(Timeline {
+            schedule: self.schedule,
+            multi_day: self.schedule == Schedule::Continuous && self.session_minutes > 1440,
+            course_end: self.course_end?,
+            sessions: self.sessions.clone(),
+            boosters: self.boosters.clone(),
+            follow_up: self.follow_up.clone(),
+            alerts: Vec::new(),
+        })
+    }
 }
 
 fn protocol_ref(p: &Protocol, d: &Drug) -> ProtocolRef {
@@ -249,6 +333,7 @@ fn protocol_ref(p: &Protocol, d: &Drug) -> ProtocolRef {
         source: p.source.clone(),
         tag: p.tag.clone(),
         premedication: p.premedication.clone(),
+        adjuncts: p.adjuncts.clone(),
         monitoring: p.monitoring.clone(),
         notes: p.notes.clone(),
     }

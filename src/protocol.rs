@@ -214,7 +214,11 @@ pub struct Protocol {
     pub booster: Vec<BoosterPhase>,
     #[serde(default)]
     pub follow_up: Vec<FollowUpWindow>,
+    /// Given before the infusion starts: placed on the session timeline.
     pub premedication: String,
+    /// Drugs and instructions during the course (as needed, daily): not timed.
+    #[serde(default)]
+    pub adjuncts: String,
     pub monitoring: String,
     pub source: String,
     pub tag: String,

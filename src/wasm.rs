@@ -78,3 +78,15 @@ pub fn plan_form(form: JsValue) -> Result<JsValue, JsValue> {
     let form: crate::form::Form = from_js(form)?;
     with_library(|lib| to_js(&crate::form::plan_form(lib, &form)))
 }
+
+/// The course as an RFC 5545 calendar. `dtstamp_utc` ("YYYY-MM-DDTHH:MM",
+/// UTC) is passed in because the core never reads a clock.
+#[wasm_bindgen]
+pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
+    let req: PlanRequest = from_js(request)?;
+    let stamp = crate::calendar::LocalDateTime::parse(dtstamp_utc, "dtstamp").map_err(js_error)?;
+    with_library(|lib| {
+        let plan = crate::plan::plan(lib, &req).map_err(js_error)?;
+        crate::plan::course_ics(&plan, stamp).map_err(js_error)
+    })
+}

@@ -100,7 +100,7 @@ fn schwartzman_70_kg_and_the_25_mg_cap() {
     assert_eq!(p.levels[0].text.ml_per_hour, "24.5 mL/h");
     assert!(close(p.totals.session_mg.unwrap(), 98.0));
     assert!(close(p.totals.course_mg.unwrap(), 980.0));
-    assert_eq!(p.sessions, 10);
+    assert_eq!(p.session_count, 10);
     assert!(p.confirmed, "{:?}", p.alerts);
     // 0.35 x 80 = 28 mg/h > 25: capped at 25 mg/h = 25 mL/h, 0.3125 mg/kg/h.
     let p = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 80}, "concentrationMgPerMl": 1}));
@@ -289,4 +289,48 @@ fn field_errors_name_the_field() {
     assert_eq!(base(json!({"dose": {"sessions": 2.5}})), ("sessions".into(), "not_whole".into()));
     assert_eq!(base(json!({"pumpResolutionMlPerHour": 0.015})), ("pumpResolutionMlPerHour".into(), "out_of_range".into()));
     assert_eq!(base(json!({"weightBasis": "ideal"})), ("weightBasis".into(), "needs_height_and_sex".into()));
+}
+
+#[test]
+fn schwartzman_course_on_weekdays_from_a_monday() {
+    // 2026-12-07 is a Monday: 10 weekday sessions end Friday 2026-12-18.
+    let p = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-07T08:00"}));
+    assert_eq!(p.sessions.len(), 10);
+    assert_eq!(p.sessions[9].start.to_string(), "2026-12-18T08:00");
+    // 98 mg a session: 980 mg after the tenth, equal to the course total.
+    assert!(close(p.sessions[9].cumulative_mg.unwrap(), p.totals.course_mg.unwrap()));
+    // Arrival 07:30, infusion 08:00 to 12:00, earliest discharge 14:00.
+    let s = &p.sessions[0];
+    assert_eq!((s.arrival.to_string(), s.end.to_string(), s.discharge_earliest.to_string()), ("2026-12-07T07:30".into(), "2026-12-07T12:00".into(), "2026-12-07T14:00".into()));
+    assert!(p.timeline_svg.as_deref().unwrap().starts_with("<svg"));
+    // Premedication is on the timeline; follow-up windows are dated from the course end.
+    assert!(s.events.iter().any(|e| e.label.contains("Midazolam")));
+    assert_eq!(p.follow_up[0].to.to_string(), "2027-03-12");
+}
+
+#[test]
+fn clock_driven_titration_shows_each_step_at_its_time() {
+    // Getson, steps every 60 min from 08:00: 25 mg/h at 09:00 ... 40 mg/h at 12:00.
+    let p = run(json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-29T08:00", "dose": {"stepEveryMinutes": 60}}));
+    let steps: Vec<_> = p.sessions[0].events.iter().filter(|e| e.kind == ketamine_planner::timeline::EventKind::RateChange).map(|e| (e.at.to_string(), e.label.clone())).collect();
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    assert_eq!(steps[0].0, "2026-12-29T09:00");
+    assert!(steps[3].1.contains("40 mg/h = 40 mL/h"), "{steps:?}");
+    // 5 days from 2026-12-29T08:00 ends 2027-01-03T08:00; re-treatment within 21 days alerts.
+    assert_eq!(p.sessions[0].end.to_string(), "2027-01-03T08:00");
+    let p = run(json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-29T08:00", "previousCourseEnd": "2026-12-10"}));
+    assert!(codes(&p).contains(&"retreatment_within_21_days"));
+    assert!(!p.boosters.is_empty());
+}
+
+#[test]
+fn calendar_export_needs_a_start_and_names_the_sessions() {
+    let lib = Library::default_library().unwrap();
+    let stamp = ketamine_planner::calendar::LocalDateTime::parse("2026-11-24T10:00", "dtstamp").unwrap();
+    let p = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}));
+    assert_eq!(ketamine_planner::plan::course_ics(&p, stamp).unwrap_err().field, "start");
+    let req: PlanRequest = serde_json::from_value(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-07T08:00"})).unwrap();
+    let ics = ketamine_planner::plan::course_ics(&plan(&lib, &req).unwrap(), stamp).unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 10);
+    assert!(ics.contains("24.5 mL/h"));
 }

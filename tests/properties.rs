@@ -118,7 +118,7 @@ proptest! {
         if let (Some(session), None, Some(first)) = (p.totals.session_mg, p.step_every_minutes, p.levels[0].mg_per_hour) {
             prop_assert!((session - first * hours).abs() <= 1e-9 * session.max(1.0));
             let course = p.totals.course_mg.unwrap();
-            prop_assert!((course - session * p.sessions as f64).abs() <= 1e-9 * course.max(1.0));
+            prop_assert!((course - session * p.session_count as f64).abs() <= 1e-9 * course.max(1.0));
             let ml = p.totals.course_ml.unwrap();
             prop_assert!((ml * p.concentration_mg_per_ml - course).abs() <= 1e-9 * course.max(1.0));
         }
