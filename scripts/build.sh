@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the browser artifacts:
+#   dist/ketamine-planner.js    one classic script (wasm inlined, element, API)
+#   dist/ketamine-planner.html  the calculator as one self-contained file
+# Steps: setup (installs only what is missing, see scripts/setup.sh), cargo
+# build for wasm32, wasm-bindgen --target no-modules, wasm-opt when present
+# (prints what it saves), then scripts/bundle.mjs.
+# KP_SKIP_SETUP=1 skips the setup step (the caller already ran it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if [ "${KP_SKIP_SETUP:-0}" != 1 ]; then
+  bash scripts/setup.sh --no-browser
+fi
+
+crate=ketamine_planner
+target_dir=${CARGO_TARGET_DIR:-target}
+out=target/wasm-bindgen
+echo "build: cargo build --release --target wasm32-unknown-unknown --lib"
+cargo build --release --target wasm32-unknown-unknown --lib
+wasm="$target_dir/wasm32-unknown-unknown/release/$crate.wasm"
+mkdir -p "$out"
+
+# wasm-opt runs on the module BEFORE wasm-bindgen: binaryen 108 (Debian 12)
+# mis-numbers the tables of wasm-bindgen's output (the exported externref table
+# ends up pointing at the funcref table, and instantiation fails with
+# "WebAssembly.Table.set(): Argument 1 is invalid"). Before bindgen there is
+# one table only, and the result is within 1% of optimising afterwards.
+if command -v wasm-opt >/dev/null; then
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue "$wasm" -o "$out/${crate}.opt.wasm"
+  opt="$out/${crate}.opt.wasm"
+else
+  echo "build: wasm-opt not found; shipping the unoptimised wasm (install binaryen to shrink it)"
+  opt="$wasm"
+fi
+wasm-bindgen "$opt" --out-dir "$out" --out-name "$crate" --target no-modules --no-typescript
+if [ "$opt" != "$wasm" ]; then
+  # What wasm-opt saves, measured on the shipped module: bindgen without it.
+  wasm-bindgen "$wasm" --out-dir "$out/plain" --out-name "$crate" --target no-modules --no-typescript
+  before=$(stat -c %s "$out/plain/${crate}_bg.wasm"); after=$(stat -c %s "$out/${crate}_bg.wasm")
+  echo "build: wasm-opt -Oz: $before -> $after bytes (saves $((before - after)) bytes, $(( (before - after) * 100 / before ))%)"
+fi
+
+node scripts/bundle.mjs --glue "$out/$crate.js" --wasm "$out/${crate}_bg.wasm" --out dist
+echo "build: ok -> dist/ketamine-planner.js, dist/ketamine-planner.html"

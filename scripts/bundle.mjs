@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Assembles the two shipped files from the wasm-bindgen output:
+//   dist/ketamine-planner.js    one classic script: IIFE { base64 wasm, CSS,
+//                               no-modules glue, element shim }
+//   dist/ketamine-planner.html  one self-contained page that inlines that script
+//
+// usage: node scripts/bundle.mjs --glue <no-modules glue .js> --wasm <.wasm> [--out dist]
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), [])
+);
+if (!args.glue || !args.wasm) {
+  console.error('usage: node scripts/bundle.mjs --glue <glue.js> --wasm <file.wasm> [--out dist]');
+  process.exit(2);
+}
+const out = resolve(root, args.out || 'dist');
+
+const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+const version = (cargo.match(/^version\s*=\s*"([^"]+)"/m) || [])[1] || '0.0.0';
+const glue = readFileSync(resolve(args.glue), 'utf8');
+if (!/\bwasm_bindgen\b/.test(glue) || /^\s*export\s/m.test(glue)) {
+  throw new Error(`${args.glue} does not look like wasm-bindgen --target no-modules output`);
+}
+const wasm = readFileSync(resolve(args.wasm));
+if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${args.wasm} is not a wasm module`);
+const css = readFileSync(join(root, 'www/planner.css'), 'utf8');
+const shim = readFileSync(join(root, 'www/planner-element.js'), 'utf8');
+
+const js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */
+(function () {
+'use strict';
+// Included twice? The first copy already defined everything: keep it.
+if (typeof window === 'undefined') return;
+if (window.KetaminePlanner && window.customElements && window.customElements.get('ketamine-planner')) return;
+var KP_BUILD_VERSION = ${JSON.stringify(version)};
+var KP_CSS = ${JSON.stringify(css)};
+// The wasm, gzip-compressed then base64: base64 of compressed bytes is smaller
+// raw and gzipped than base64 of the module. The browser inflates it with its
+// built-in DecompressionStream (no network, no library).
+var KP_WASM_ENCODING = 'gzip';
+var KP_WASM_BASE64 = ${JSON.stringify(gzipSync(wasm, { level: 9 }).toString('base64'))};
+/* ---- wasm-bindgen ${'--target no-modules'} glue ---- */
+${glue}
+/* ---- element shim (www/planner-element.js) ---- */
+${shim}
+})();
+`;
+
+// The same text is inlined in the HTML, so it must not close the <script>.
+const inlineJs = js.replace(/<\/(script)/gi, '<\\/$1');
+const sha = (s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+const page = readFileSync(join(root, 'www/offline.html'), 'utf8');
+const styleMatch = page.match(/<style>([\s\S]*?)<\/style>/);
+const csp = [
+  "default-src 'none'",
+  `script-src ${sha(inlineJs)} 'wasm-unsafe-eval'`,
+  `style-src ${styleMatch ? sha(styleMatch[1]) : "'none'"}`,
+  "img-src data: blob:",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+if (!page.includes('<!--KP_SCRIPT-->') || !page.includes('__KP_CSP__')) throw new Error('www/offline.html lacks its placeholders');
+const html = page
+  .replace('__KP_CSP__', csp)
+  .replace(/__KP_VERSION__/g, version)
+  .replace('<!--KP_SCRIPT-->', () => `<script>${inlineJs}</script>`);
+
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'ketamine-planner.js'), js);
+writeFileSync(join(out, 'ketamine-planner.html'), html);
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+console.log(`bundle: wasm ${kb(wasm.length)} -> dist/ketamine-planner.js ${kb(js.length)} (gzip ${kb(gzipSync(js, { level: 9 }).length)}), ` +
+  `dist/ketamine-planner.html ${kb(html.length)} (gzip ${kb(gzipSync(html, { level: 9 }).length)})`);

@@ -1,0 +1,752 @@
+/* <ketamine-planner> element and window.KetaminePlanner.
+ *
+ * Not loaded on its own: scripts/bundle.mjs concatenates it, inside one IIFE,
+ * after the wasm-bindgen `--target no-modules` glue. Names it expects in scope:
+ *   wasm_bindgen      the glue's init function with the exports attached
+ *   KP_WASM_BASE64    the wasm bytes, base64 (of the gzip stream when
+ *   KP_WASM_ENCODING  is 'gzip')
+ *   KP_CSS            the element's stylesheet text (www/planner.css)
+ *   KP_BUILD_VERSION  the crate version at build time (until the engine is ready)
+ *
+ * Rules kept here: the core formats every number (this file only places the
+ * `text` strings the core returns, never formats a number); the core parses
+ * every input (raw strings go in unchanged); a result that the current inputs
+ * do not support is removed in the same update; nothing leaves the browser.
+ */
+
+/* ---------------------------------------------------------------- engine -- */
+
+function kpDecodeBase64(b64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
+  var s = atob(b64), n = s.length, out = new Uint8Array(n);
+  for (var i = 0; i < n; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function kpWasmBytes() {
+  var packed = kpDecodeBase64(KP_WASM_BASE64);
+  if (KP_WASM_ENCODING !== 'gzip') return packed;
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('This browser lacks DecompressionStream (needed to unpack the engine); use a current browser.');
+  }
+  // Local stream from an in-memory Blob: nothing is fetched.
+  var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+var kpEngine = null;
+var kpReady = Promise.resolve()
+  .then(kpWasmBytes)
+  .then(function (bytes) {
+    // Bytes, not a URL: the glue calls WebAssembly.instantiate(bytes); no fetch,
+    // so it works from file:// and under a CSP without connect-src.
+    return wasm_bindgen({ module_or_path: bytes });
+  })
+  .then(function () {
+    kpEngine = wasm_bindgen;
+    return KetaminePlanner;
+  });
+
+function kpNeed() {
+  if (!kpEngine) throw new Error('KetaminePlanner is not ready yet: await KetaminePlanner.ready first');
+  return kpEngine;
+}
+
+var KetaminePlanner = {
+  ready: kpReady,
+  get version() { return kpEngine ? kpEngine.version() : KP_BUILD_VERSION; },
+  library: function () { return kpNeed().library(); },
+  plan: function (request) { return kpNeed().plan(request); },
+  planForm: function (form) { return kpNeed().planForm(form); },
+  simulate: function (request) { return kpNeed().simulate(request); },
+  ics: function (request) { return kpNeed().ics(request); }
+};
+
+/* --------------------------------------------------------------- helpers -- */
+
+var KP_ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function esc(s) { return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) { return KP_ESC[c]; }); }
+
+/** The core's formatted text for `key`, or '' when the core gave none. */
+function txt(obj, key) {
+  if (!obj) return '';
+  if (obj.text && obj.text[key] != null) return String(obj.text[key]);
+  return '';
+}
+
+function todayLocal() {
+  var d = new Date();
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
+}
+function nowStamp() {
+  var d = new Date();
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+  return todayLocal() + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
+}
+
+var KP_SHEET = null;
+function kpStyles(root) {
+  // Constructable stylesheet: not blocked by a strict style-src on the host page.
+  if ('adoptedStyleSheets' in Document.prototype && typeof CSSStyleSheet === 'function') {
+    try {
+      if (!KP_SHEET) { KP_SHEET = new CSSStyleSheet(); KP_SHEET.replaceSync(KP_CSS); }
+      root.adoptedStyleSheets = [KP_SHEET];
+      return;
+    } catch (e) { /* fall through */ }
+  }
+  var style = document.createElement('style');
+  style.textContent = KP_CSS;
+  root.appendChild(style);
+}
+
+/* ----------------------------------------------------------------- fields -- */
+
+// Every input's `name` is its request field. `group` places it in the form;
+// `custom` fields are sent only when the protocol is `custom`.
+var KP_NUMBER_FIELDS = {
+  heightCm: { label: 'Height', unit: 'cm', hint: 'For ideal and adjusted body weight.' },
+  ageYears: { label: 'Age', unit: 'years' },
+  concentrationMgPerMl: { label: 'Concentration', unit: 'mg/mL' },
+  pumpResolutionMlPerHour: { label: 'Pump resolution', unit: 'mL/h', placeholder: 'default', hint: 'Smallest rate step the pump accepts; rates are rounded to it.' },
+  preparationVolumeMl: { label: 'Bag or syringe volume', unit: 'mL', placeholder: 'standard', hint: 'Final volume to prepare; empty uses the standard container for the concentration.' },
+  startDose: { label: 'Start dose', unit: 'dose', custom: true },
+  stepDose: { label: 'Step', unit: 'dose', custom: true, hint: 'Leave empty for no titration.' },
+  maxDose: { label: 'Maximum dose', unit: 'dose', custom: true },
+  sessionDoseMg: { label: 'Fixed session dose', unit: 'mg', custom: true, hint: 'Instead of a rate: this many mg over the session length.' },
+  rateMlPerHour: { label: 'Volume order: rate', unit: 'mL/h', custom: true },
+  volumeMl: { label: 'Volume order: volume', unit: 'mL', custom: true },
+  volumeMinutes: { label: 'over', unit: 'min', custom: true, hint: 'For example 300 mL over 240 min.' },
+  sessionMinutes: { label: 'Session length', unit: 'min', placeholder: 'protocol' },
+  sessions: { label: 'Sessions', unit: 'sessions', placeholder: 'protocol' },
+  observationMinutes: { label: 'Observation after infusion', unit: 'min', placeholder: 'protocol' },
+  stepEveryMinutes: { label: 'Clock-driven titration: step every', unit: 'min', placeholder: 'by response', hint: 'Empty: titration by response (the ladder is printed, no clock times).' }
+};
+var KP_FORM_FIELDS = ['protocol', 'weightKg', 'weightLb', 'heightCm', 'sex', 'ageYears', 'weightBasis',
+  'concentrationMgPerMl', 'pumpResolutionMlPerHour', 'preparationVolumeMl', 'doseUnit', 'startDose', 'stepDose', 'maxDose',
+  'sessionMinutes', 'sessionDoseMg', 'sessions', 'schedule', 'rateMlPerHour', 'volumeMl', 'volumeMinutes',
+  'observationMinutes', 'start', 'stepEveryMinutes', 'previousCourseEnd'];
+var KP_CUSTOM_ONLY = { doseUnit: 1, startDose: 1, stepDose: 1, maxDose: 1, sessionDoseMg: 1, rateMlPerHour: 1, volumeMl: 1, volumeMinutes: 1 };
+var KP_LABELS = { protocolOrdered: 'Protocol ordered', weightKg: 'Weight', weightLb: 'Weight', protocol: 'Protocol', sex: 'Sex', weightBasis: 'Weight basis',
+  doseUnit: 'Dose unit', schedule: 'Schedule', start: 'First session starts', previousCourseEnd: 'Previous course ended' };
+function kpLabel(name) { return KP_LABELS[name] || (KP_NUMBER_FIELDS[name] && KP_NUMBER_FIELDS[name].label) || name; }
+
+function numberField(name) {
+  var f = KP_NUMBER_FIELDS[name];
+  var unit = f.unit === 'dose' ? '<span class="unit" data-role="dose-unit">mg/kg/h</span>' : '<span class="unit">' + esc(f.unit) + '</span>';
+  return '<div class="field" data-for="' + name + '">' +
+    '<label for="f-' + name + '">' + esc(f.label) + '</label>' +
+    '<div class="control"><input id="f-' + name + '" name="' + name + '" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"' +
+    (f.placeholder ? ' placeholder="' + esc(f.placeholder) + '"' : '') +
+    ' aria-describedby="' + (f.hint ? 'h-' + name + ' ' : '') + 'e-' + name + '">' + unit + '</div>' +
+    (f.hint ? '<p class="hint" id="h-' + name + '">' + esc(f.hint) + '</p>' : '') +
+    '<p class="msg" id="e-' + name + '" aria-live="polite"></p></div>';
+}
+
+function selectField(name, options, hint) {
+  return '<div class="field" data-for="' + name + '">' +
+    '<label for="f-' + name + '">' + esc(kpLabel(name)) + '</label>' +
+    '<div class="control"><select id="f-' + name + '" name="' + name + '" aria-describedby="' + (hint ? 'h-' + name + ' ' : '') + 'e-' + name + '">' +
+    options.map(function (o) { return '<option value="' + esc(o[0]) + '">' + esc(o[1]) + '</option>'; }).join('') +
+    '</select></div>' + (hint ? '<p class="hint" id="h-' + name + '">' + esc(hint) + '</p>' : '') +
+    '<p class="msg" id="e-' + name + '" aria-live="polite"></p></div>';
+}
+
+function dateField(name, type, hint) {
+  return '<div class="field" data-for="' + name + '">' +
+    '<label for="f-' + name + '">' + esc(kpLabel(name)) + '</label>' +
+    '<div class="control"><input id="f-' + name + '" name="' + name + '" type="' + type + '" aria-describedby="' + (hint ? 'h-' + name + ' ' : '') + 'e-' + name + '"></div>' +
+    (hint ? '<p class="hint" id="h-' + name + '">' + esc(hint) + '</p>' : '') +
+    '<p class="msg" id="e-' + name + '" aria-live="polite"></p></div>';
+}
+
+var KP_LEVEL_LABEL = { hard: 'Hard limit', soft: 'Needs acknowledgement', info: 'Information' };
+var KP_LEVEL_ORDER = { hard: 0, soft: 1, info: 2 };
+var KP_TAGS = {
+  S: 'primary source (paper, registry, label, guideline)',
+  S2: 'secondary source only (review, news report, clinic page)',
+  'PK-code': 'parameters as carried by open-source PK software',
+  D: 'design default of this planner: configurable, not evidence'
+};
+
+/* ---------------------------------------------------------------- template -- */
+
+function kpTemplate(lib, version) {
+  var protocolOptions = '<option value="">Choose a protocol…</option>' + lib.protocols.map(function (p) {
+    return '<option value="' + esc(p.id) + '">' + esc(p.name) + ' — ' + esc(p.setting) + ' · ' + esc(p.tag) + '</option>';
+  }).join('');
+  var cautions = (lib.cautions || []).map(function (c) {
+    return '<li><label><input type="checkbox" name="cautions" value="' + esc(c.id) + '"> ' + esc(c.label) + '</label></li>';
+  }).join('');
+  var tags = Object.keys(KP_TAGS).map(function (t) { return '<li><b class="tag">' + esc(t) + '</b> ' + esc(KP_TAGS[t]) + '</li>'; }).join('');
+  var refs = lib.protocols.map(function (p) {
+    return '<li><b>' + esc(p.name) + '</b> <span class="tag" title="' + esc(KP_TAGS[p.tag] || '') + '">' + esc(p.tag) + '</span><br>' + esc(p.source) + '</li>';
+  }).join('');
+
+  return '' +
+'<div class="kp" part="container">' +
+'<header class="head">' +
+  '<div class="title"><h2>Ketamine Infusion Planner</h2>' +
+  '<p class="versions"><span data-field="plannerVersion">Version ' + esc(version) + '</span> · <span data-field="libraryVersion">Protocol library ' + esc(lib.version) + '</span></p></div>' +
+  '<p class="use"><b>Intended use:</b> calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. ' +
+  'IV ketamine for chronic pain is off-label. The planner computes what you choose and recommends nothing. Nothing you enter leaves this device.</p>' +
+  '<div class="actions"><button type="button" data-action="print">Print bedside sheet</button></div>' +
+'</header>' +
+'<div class="layout">' +
+'<form class="inputs" novalidate autocomplete="off" aria-label="Infusion inputs">' +
+
+  '<fieldset><legend>Protocol</legend>' +
+    selectField('protocol', [], null).replace('</select>', protocolOptions + '</select>').replace('>Protocol</label>', '>Protocol ordered</label>') +
+    '<div class="protocol-card" data-role="protocol-card" aria-live="polite"></div>' +
+  '</fieldset>' +
+
+  '<fieldset><legend>Patient</legend>' +
+    '<div class="field" data-for="weight">' +
+      '<label for="f-weight">Weight</label>' +
+      '<div class="control"><input id="f-weight" name="weightKg" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" aria-describedby="e-weight">' +
+      '<select class="unit-select" data-role="weight-unit" aria-label="Weight unit"><option value="kg">kg</option><option value="lb">lb</option></select></div>' +
+      '<p class="msg" id="e-weight" aria-live="polite"></p></div>' +
+    '<div class="row">' + numberField('heightCm') +
+      selectField('sex', [['', 'Not entered'], ['female', 'Female'], ['male', 'Male']], 'For ideal body weight (Devine).') + '</div>' +
+    numberField('ageYears') +
+    '<div class="field" data-for="frail"><label class="check"><input type="checkbox" name="frail" id="f-frail"> Frail (protocols with a frail start dose use it)</label></div>' +
+    selectField('weightBasis', [['auto', 'Auto: AdjBW if TBW > 1.2 × IBW, else TBW'], ['total', 'Total body weight (TBW)'],
+      ['ideal', 'Ideal body weight (IBW, Devine)'], ['adjusted', 'Adjusted body weight (AdjBW)']], null) +
+  '</fieldset>' +
+
+  '<fieldset><legend>Infusion</legend>' +
+    numberField('concentrationMgPerMl').replace('autocomplete="off"', 'autocomplete="off" list="kp-conc"') +
+    '<datalist id="kp-conc" data-role="conc-list"></datalist>' +
+    '<div class="chips" data-role="conc-chips" aria-label="Standard concentrations"></div>' +
+    numberField('pumpResolutionMlPerHour') + numberField('preparationVolumeMl') +
+  '</fieldset>' +
+
+  '<fieldset class="custom" data-role="custom" hidden disabled><legend>Dose (custom protocol)</legend>' +
+    selectField('doseUnit', [['mg/kg/h', 'mg/kg/h'], ['mcg/kg/min', 'mcg/kg/min'], ['mg/h', 'mg/h']], null) +
+    '<div class="row">' + numberField('startDose') + numberField('stepDose') + '</div>' +
+    numberField('maxDose') + numberField('sessionDoseMg') +
+    numberField('rateMlPerHour') +
+    '<div class="row">' + numberField('volumeMl') + numberField('volumeMinutes') + '</div>' +
+  '</fieldset>' +
+
+  '<fieldset><legend>Session and course</legend>' +
+    '<div class="row">' + numberField('sessionMinutes') + numberField('sessions') + '</div>' +
+    selectField('schedule', [['', 'Protocol default'], ['single', 'Single session'], ['daily', 'Daily (consecutive days)'],
+      ['weekdays', 'Weekdays (Monday to Friday)'], ['continuous', 'Continuous over days']], null) +
+    dateField('start', 'datetime-local', 'Local time. Defaults to today.') +
+    numberField('observationMinutes') + numberField('stepEveryMinutes') +
+    dateField('previousCourseEnd', 'date', 'Only for a repeat course: checks the re-treatment interval.') +
+  '</fieldset>' +
+
+  '<fieldset><legend>Cautions and contraindications</legend>' +
+    '<p class="hint">Tick what applies; each ticked item raises an alert to acknowledge.</p>' +
+    '<ul class="checklist">' + cautions + '</ul>' +
+  '</fieldset>' +
+  '<p class="msg form-error" data-role="form-error" role="alert"></p>' +
+'</form>' +
+
+'<section class="results" data-state="empty" aria-label="Results">' +
+  '<div class="status" data-field="confirmed" data-state="empty" role="status" aria-live="polite"></div>' +
+
+  '<div class="card pump" data-role="pump">' +
+    '<p class="pump-label" data-role="pump-label">Pump rate</p>' +
+    '<p class="pump-rate" data-field="mlPerHour"></p>' +
+    '<dl class="pump-side">' +
+      '<div><dt>Ordered dose</dt><dd data-field="dose"></dd></div>' +
+      '<div><dt>Delivered</dt><dd data-field="mgPerHour"></dd></div>' +
+      '<div><dt>Delivered per kg</dt><dd data-field="mgPerKgPerHour"></dd></div>' +
+    '</dl>' +
+    '<p class="note" data-role="cap-note"></p>' +
+  '</div>' +
+
+  '<div class="card" data-role="weights"><h3>Dosing weight</h3>' +
+    '<p class="big" data-field="dosingWeightKg"></p>' +
+    '<table class="weights"><thead><tr><th scope="col">TBW</th><th scope="col">IBW</th><th scope="col">AdjBW</th></tr></thead>' +
+    '<tbody><tr><td data-field="totalKg"></td><td data-field="idealKg"></td><td data-field="adjustedKg"></td></tr></tbody></table>' +
+    '<p class="note" data-field="weightBasisReason"></p></div>' +
+
+  '<div class="card" data-role="alerts-card"><h3>Alerts</h3><ul class="alerts" data-field="alerts"></ul>' +
+    '<p class="hint">An acknowledgement lasts while its alert stays unchanged; it is printed on the sheet.</p></div>' +
+
+  '<div class="card" data-role="ladder-card"><h3>Rate ladder</h3>' +
+    '<div class="scroll"><table class="ladder"><thead><tr><th scope="col">Level</th><th scope="col">Dose</th><th scope="col">mg/kg/h</th>' +
+    '<th scope="col">mg/h</th><th scope="col">Pump mL/h</th><th scope="col">Note</th></tr></thead><tbody data-role="ladder"></tbody></table></div></div>' +
+
+  '<div class="card" data-role="totals-card"><h3>Totals</h3><dl class="totals">' +
+    '<div><dt>Per session</dt><dd data-field="sessionTotalMg"></dd><dd class="sub" data-field="sessionMl"></dd></div>' +
+    '<div><dt>Course</dt><dd data-field="courseTotalMg"></dd><dd class="sub" data-field="courseMl"></dd></div>' +
+    '<div data-role="at-max"><dt>Course at the highest level</dt><dd data-field="courseMgAtMax"></dd><dd class="sub" data-field="courseMlAtMax"></dd></div>' +
+  '</dl><p class="note" data-field="course"></p></div>' +
+
+  '<div class="card" data-role="prep-card"><h3>Preparation</h3><p class="recipe" data-field="preparation"></p></div>' +
+
+  '<div class="card" data-role="care-card"><h3>Premedication and monitoring</h3>' +
+    '<p data-field="premedication"></p><p data-field="monitoring"></p></div>' +
+
+  '<div class="card ext" data-ext="timeline"><h3>Session timeline</h3>' +
+    '<div class="slot" data-role="timeline-svg"></div><ol class="calendar" data-role="calendar"></ol>' +
+    '<p class="hint" data-role="timeline-empty">The session and course timeline appears here once the engine provides it.</p>' +
+    '<button type="button" data-action="ics" hidden>Download calendar (.ics)</button></div>' +
+
+  '<div class="card ext" data-ext="pk"><h3>Plasma concentration (model)</h3>' +
+    '<div class="slot" data-role="pk-svg"></div>' +
+    '<p class="hint" data-role="pk-empty">The pharmacokinetic plot appears here once the engine provides it. Population orientation only, not a target.</p></div>' +
+
+  '<div class="print-only card" data-role="print-inputs"><h3>Patient inputs</h3><dl class="inputs-summary" data-role="inputs-summary"></dl></div>' +
+  '<div class="print-only card signoff"><h3>Independent double-check</h3>' +
+    '<table><tbody>' +
+    '<tr><th scope="row">Patient (write by hand)</th><td></td></tr>' +
+    '<tr><th scope="row">Calculated and prepared by</th><td>Name / signature / time</td></tr>' +
+    '<tr><th scope="row">Independently checked by</th><td>Name / signature / time</td></tr>' +
+    '<tr><th scope="row">Pump programmed and checked by</th><td>Name / signature / time</td></tr>' +
+    '</tbody></table></div>' +
+  '<p class="print-only printed" data-role="printed"></p>' +
+'</section>' +
+'</div>' +
+
+'<details class="refs"><summary>References and evidence tags</summary>' +
+  '<ul class="tags">' + tags + '</ul><ul class="sources">' + refs + '</ul>' +
+  '<p class="hint">Contraindications and cautions: Cohen 2018 ASRA/AAPM/ASA consensus; ketamine label. Ideal body weight: Devine 1974.</p>' +
+'</details>' +
+'<footer class="foot">Protocol library ' + esc(lib.version) + ' · planner ' + esc(version) + ' · calculation aid; verify every value.</footer>' +
+'</div>';
+}
+
+/* ---------------------------------------------------------------- element -- */
+
+class KPElement extends HTMLElement {
+  static get observedAttributes() { return ['protocol', 'concentration', 'weight-unit', 'pump-resolution']; }
+
+  constructor() {
+    super();
+    this._root = this.attachShadow({ mode: 'open' });
+    kpStyles(this._root);
+    var loading = document.createElement('p');
+    loading.className = 'loading';
+    loading.textContent = 'Loading the calculation engine…';
+    this._root.appendChild(loading);
+    this._built = false;
+    this._plan = null;
+    this._acks = new Map();      // alert code -> message it was acknowledged with
+    this._touched = new Set();   // input names the user has edited
+    this._hadPlanEvent = false;
+  }
+
+  /** The current plan (null while inputs are incomplete or invalid). */
+  get plan() { return this._plan; }
+
+  connectedCallback() {
+    var self = this;
+    kpReady.then(function () {
+      if (!self._built) self._build();
+      self._compute();
+    }, function (err) {
+      self._root.querySelector('.loading') && (self._root.querySelector('.loading').textContent =
+        'The calculation engine could not start: ' + (err && err.message ? err.message : err));
+      console.error(err);
+    });
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (!this._built || oldValue === value) return;
+    this._applyAttribute(name, value);
+    this._compute();
+  }
+
+  _applyAttribute(name, value) {
+    var f = this._f;
+    if (name === 'protocol') { f.protocol.value = value || ''; if (f.protocol.value !== (value || '')) f.protocol.value = ''; this._protocolChanged(); }
+    else if (name === 'concentration') f.concentrationMgPerMl.value = value || '';
+    else if (name === 'pump-resolution') f.pumpResolutionMlPerHour.value = value || '';
+    else if (name === 'weight-unit') this._setWeightUnit(value === 'lb' ? 'lb' : 'kg', false);
+  }
+
+  _build() {
+    var root = this._root, self = this;
+    this._lib = KetaminePlanner.library();
+    this._version = KetaminePlanner.version;
+    var loading = root.querySelector('.loading');
+    if (loading) loading.remove();
+    var wrap = document.createElement('div');
+    wrap.innerHTML = kpTemplate(this._lib, this._version);
+    root.appendChild(wrap.firstChild);
+
+    var q = function (sel) { return root.querySelector(sel); };
+    this._form = q('form');
+    this._results = q('.results');
+    this._f = {};
+    KP_FORM_FIELDS.forEach(function (n) { var el = root.getElementById('f-' + n); if (el) self._f[n] = el; });
+    this._f.weight = root.getElementById('f-weight');
+    this._unit = q('[data-role=weight-unit]');
+    this._frail = root.getElementById('f-frail');
+    this._out = {};
+    root.querySelectorAll('[data-field]').forEach(function (el) { self._out[el.getAttribute('data-field')] = el; });
+    this._role = {};
+    root.querySelectorAll('[data-role]').forEach(function (el) { self._role[el.getAttribute('data-role')] = el; });
+
+    // Initial values: attributes, then today's date as the default start.
+    this._f.start.value = todayLocal() + 'T09:00';
+    this._f.weightBasis.value = 'auto';
+    ['protocol', 'concentration', 'pump-resolution'].forEach(function (a) {
+      if (self.hasAttribute(a)) self._applyAttribute(a, self.getAttribute(a));
+    });
+    this._setWeightUnit(this.getAttribute('weight-unit') === 'lb' ? 'lb' : 'kg', false);
+    this._protocolChanged();
+
+    this._form.addEventListener('input', function (e) { self._onInput(e); });
+    this._form.addEventListener('change', function (e) { self._onInput(e); });
+    this._form.addEventListener('submit', function (e) { e.preventDefault(); });
+    this._unit.addEventListener('change', function () { self._setWeightUnit(self._unit.value, true); self._compute(); });
+    this._role.alerts = this._out.alerts;
+    this._out.alerts.addEventListener('change', function (e) { self._onAck(e); });
+    this._role['conc-chips'].addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-value]');
+      if (!b) return;
+      self._f.concentrationMgPerMl.value = b.getAttribute('data-value');
+      self._touched.add('concentrationMgPerMl');
+      self._compute();
+    });
+    root.addEventListener('click', function (e) {
+      var a = e.target.closest('[data-action]');
+      if (!a) return;
+      if (a.getAttribute('data-action') === 'print') window.print();
+      if (a.getAttribute('data-action') === 'ics') self._downloadIcs();
+    });
+    this._built = true;
+  }
+
+  _onInput(e) {
+    var t = e.target;
+    if (t === this._unit) return;
+    if (t.name) this._touched.add(t.name);
+    if (t === this._f.protocol) this._protocolChanged();
+    if (t === this._f.doseUnit) this._doseUnitChanged();
+    this._compute();
+  }
+
+  _onAck(e) {
+    var box = e.target;
+    if (!box || box.name !== 'acknowledged') return;
+    var li = box.closest('li');
+    if (box.checked) this._acks.set(box.value, li ? li.getAttribute('data-message') : '');
+    else this._acks.delete(box.value);
+    this._compute();
+  }
+
+  _setWeightUnit(unit, userChange) {
+    var input = this._f.weight, name = unit === 'lb' ? 'weightLb' : 'weightKg';
+    this._unit.value = unit;
+    if (input.name === name) return;
+    // The number typed meant the other unit: clear it rather than reinterpret it.
+    var had = input.value !== '';
+    input.name = name;
+    input.value = '';
+    this._touched.delete('weightKg');
+    this._touched.delete('weightLb');
+    this._weightNote = userChange && had ? 'Weight cleared after the unit change: enter it in ' + unit + '.' : '';
+  }
+
+  _protocolChanged() {
+    var id = this._f.protocol.value;
+    var p = null;
+    for (var i = 0; i < this._lib.protocols.length; i++) if (this._lib.protocols[i].id === id) p = this._lib.protocols[i];
+    var card = this._role['protocol-card'];
+    if (!p) {
+      card.innerHTML = '<p class="hint">Choose the protocol the prescriber ordered. Each shows its setting, source and evidence tag.</p>';
+    } else {
+      card.innerHTML = '<p class="p-name"><b>' + esc(p.name) + '</b> <span class="tag" title="' + esc(KP_TAGS[p.tag] || '') + '">' + esc(p.tag) + '</span></p>' +
+        '<p class="p-meta">' + esc(p.drug) + ' · ' + esc(p.setting) + '</p>' +
+        (p.summary ? '<p>' + esc(p.summary) + '</p>' : '') +
+        (p.notes ? '<p class="p-notes">' + esc(p.notes) + '</p>' : '') +
+        '<p class="p-source">Source: ' + esc(p.source) + '</p>' +
+        (KP_TAGS[p.tag] ? '<p class="hint">Evidence tag ' + esc(p.tag) + ': ' + esc(KP_TAGS[p.tag]) + '.</p>' : '');
+    }
+    var custom = id === 'custom';
+    this._role.custom.hidden = !custom;
+    this._role.custom.disabled = !custom;
+    // Standard concentrations of the protocol's drug.
+    var drug = null, drugId = p ? p.drug : 'ketamine';
+    for (var j = 0; j < this._lib.drugs.length; j++) if (this._lib.drugs[j].id === drugId) drug = this._lib.drugs[j];
+    var std = drug ? (drug.standardConcentrationsMgPerMl || []) : [];
+    if (this._stdKey !== drugId) {
+      this._stdKey = drugId;
+      // Raw values as the library lists them: they are inputs, not formatted results.
+      this._role['conc-list'].innerHTML = std.map(function (c) { return '<option value="' + esc(c) + '">' + esc(c) + ' mg/mL (standard)</option>'; }).join('');
+      this._role['conc-chips'].innerHTML = std.length ? '<span class="hint">Standard:</span> ' + std.map(function (c) {
+        return '<button type="button" class="chip" data-value="' + esc(c) + '">' + esc(c) + ' mg/mL</button>';
+      }).join('') : '';
+    }
+    this._doseUnitChanged();
+  }
+
+  _doseUnitChanged() {
+    var u = this._f.doseUnit.value || 'mg/kg/h';
+    this._root.querySelectorAll('[data-role=dose-unit]').forEach(function (el) { el.textContent = u; });
+  }
+
+  _formValues() {
+    var form = {}, f = this._f, custom = f.protocol.value === 'custom';
+    for (var i = 0; i < KP_FORM_FIELDS.length; i++) {
+      var n = KP_FORM_FIELDS[i];
+      if (n === 'weightKg' || n === 'weightLb') continue;
+      if (KP_CUSTOM_ONLY[n] && !custom) continue;
+      if (f[n]) form[n] = f[n].value;
+    }
+    form[f.weight.name] = f.weight.value;
+    form.frail = this._frail.checked;
+    var cautions = [];
+    this._form.querySelectorAll('input[name=cautions]:checked').forEach(function (c) { cautions.push(c.value); });
+    form.cautions = cautions;
+    form.acknowledged = Array.from(this._acks.keys());
+    return form;
+  }
+
+  /** One engine call per edit; render in the same task. */
+  _compute() {
+    if (!this._built) return;
+    var result;
+    try {
+      result = KetaminePlanner.planForm(this._formValues());
+      // An acknowledgement holds only for the alert as it was worded when ticked,
+      // and only while a valid plan still raises it.
+      if (result && result.plan && this._acks.size) {
+        var stale = false, seen = {}, self = this;
+        result.plan.alerts.forEach(function (a) {
+          seen[a.code] = 1;
+          if (self._acks.has(a.code) && self._acks.get(a.code) !== a.message) { self._acks.delete(a.code); stale = true; }
+        });
+        this._acks.forEach(function (m, code) { if (!seen[code]) { self._acks.delete(code); stale = true; } });
+        if (stale) result = KetaminePlanner.planForm(this._formValues());
+      }
+    } catch (err) {
+      result = { fieldErrors: {}, error: { field: '', code: 'engine', message: 'The calculation engine failed: ' + (err && err.message ? err.message : err) + '. Reload the page.' }, plan: null };
+      console.error(err);
+    }
+    this._request = result && result.plan ? result.request : null;
+    this._render(result);
+  }
+
+  _render(result) {
+    var errors = result.fieldErrors || {};
+    var plan = (result.plan && !result.error && !Object.keys(errors).length) ? result.plan : null;
+    var f = this._f, self = this;
+
+    // Field messages. An empty field the user has not touched yet is a prompt,
+    // not an error; it is listed in the status line instead.
+    var missing = [];
+    var shown = {};
+    var formError = '';
+    function place(name, message) {
+      if (name && name.indexOf('.') > 0) name = name.slice(name.lastIndexOf('.') + 1);
+      if (name === 'weightKg' || name === 'weightLb' || name === 'weight') name = f.weight.name;
+      var el = name === f.weight.name ? f.weight : f[name];
+      if (!el) { formError = message; return; }
+      if (el.value === '' && !self._touched.has(name)) { missing.push(kpLabel(name)); return; }
+      shown[name] = message;
+    }
+    if (f.protocol.value === '' && errors.protocol) errors.protocol = 'Choose a protocol.';
+    Object.keys(errors).forEach(function (k) { place(k, errors[k]); });
+    if (result.error) place(result.error.field || '', result.error.message);
+
+    var names = KP_FORM_FIELDS;
+    for (var i = 0; i < names.length; i++) {
+      var n = names[i];
+      if (n === 'weightLb') continue;
+      var input = n === 'weightKg' ? f.weight : f[n];
+      if (!input) continue;
+      var key = n === 'weightKg' ? f.weight.name : n;
+      var msgEl = this._root.getElementById(n === 'weightKg' ? 'e-weight' : 'e-' + n);
+      var m = shown[key] || '';
+      if (m) { input.setAttribute('aria-invalid', 'true'); msgEl.textContent = m; msgEl.className = 'msg error'; }
+      else {
+        input.removeAttribute('aria-invalid');
+        var note = n === 'weightKg' && this._weightNote && input.value === '' ? this._weightNote : '';
+        msgEl.textContent = note; msgEl.className = note ? 'msg note' : 'msg';
+      }
+    }
+    this._role['form-error'].textContent = formError;
+
+    this._renderPlan(plan, missing, Object.keys(shown).length > 0 || !!formError);
+    this._plan = plan;
+    if (plan || this._hadPlanEvent) {
+      this._hadPlanEvent = !!plan;
+      this.dispatchEvent(new CustomEvent('plan-change', { detail: plan, bubbles: true, composed: true }));
+    }
+  }
+
+  _renderPlan(plan, missing, invalid) {
+    var o = this._out, r = this._role;
+    var status = o.confirmed;
+    this._results.setAttribute('data-state', plan ? 'valid' : (invalid ? 'invalid' : 'empty'));
+    this._renderPrint(plan);
+    if (!plan) {
+      // Nothing the inputs no longer support stays on screen.
+      ['mlPerHour', 'dose', 'mgPerHour', 'mgPerKgPerHour', 'dosingWeightKg', 'totalKg', 'idealKg', 'adjustedKg', 'weightBasisReason',
+        'sessionTotalMg', 'sessionMl', 'courseTotalMg', 'courseMl', 'courseMgAtMax', 'courseMlAtMax', 'course', 'preparation',
+        'premedication', 'monitoring'].forEach(function (k) { o[k].textContent = ''; });
+      o.mlPerHour.classList.remove('none');
+      [o.totalKg, o.idealKg, o.adjustedKg].forEach(function (c) { c.classList.remove('used'); });
+      o.alerts.textContent = '';
+      r.ladder.textContent = '';
+      r['cap-note'].textContent = '';
+      r['pump-label'].textContent = 'Pump rate';
+      this._renderExtensions(null);
+      status.setAttribute('data-state', invalid ? 'invalid' : 'empty');
+      status.textContent = invalid ? 'No values shown: correct the field marked in red.'
+        : (missing.length ? 'To calculate, enter: ' + missing.join(', ') + '.' : 'No values to show.');
+      return;
+    }
+
+    var levels = plan.levels || [];
+    var first = levels[0] || null;
+    var t = first ? first.text || {} : {};
+    r['pump-label'].textContent = levels.length > 1 ? 'Start rate: level 1 of ' + levels.length : 'Pump rate';
+    var rate = !!(first && first.mlPerHour != null && t.mlPerHour);
+    o.mlPerHour.textContent = rate ? t.mlPerHour : 'No rate: refused by a hard limit';
+    o.mlPerHour.classList.toggle('none', !rate);
+    o.dose.textContent = t.dose || '';
+    o.mgPerHour.textContent = rate ? (t.mgPerHour || '') : '';
+    o.mgPerKgPerHour.textContent = rate ? (t.mgPerKgPerHour || '') : '';
+    r['cap-note'].textContent = !rate ? (first && first.refused ? first.refused : '') : first.capped ? (first.capNote || 'Capped at the protocol maximum.') : '';
+
+    o.dosingWeightKg.textContent = txt(plan, 'dosingWeightKg');
+    o.totalKg.textContent = txt(plan, 'totalKg');
+    o.idealKg.textContent = txt(plan, 'idealKg');
+    o.adjustedKg.textContent = txt(plan, 'adjustedKg');
+    var basisCell = { total: o.totalKg, ideal: o.idealKg, adjusted: o.adjustedKg }[plan.weightBasis];
+    [o.totalKg, o.idealKg, o.adjustedKg].forEach(function (c) { c.classList.toggle('used', c === basisCell); });
+    o.weightBasisReason.textContent = plan.weightBasisReason || '';
+
+    // Ladder.
+    var rows = '';
+    for (var i = 0; i < levels.length; i++) {
+      var l = levels[i], lt = l.text || {}, hard = l.mlPerHour == null;
+      rows += '<tr' + (hard ? ' class="hard"' : '') + '><th scope="row">' + (i + 1) + '</th><td>' + esc(lt.dose) + '</td>' +
+        '<td>' + (hard ? '' : esc(lt.mgPerKgPerHour)) + '</td><td>' + (hard ? '' : esc(lt.mgPerHour)) + '</td>' +
+        '<td class="ml">' + (hard ? 'no rate' : esc(lt.mlPerHour)) + '</td><td>' + esc(hard ? 'refused: hard limit' : l.capped ? (l.capNote || 'capped') : '') + '</td></tr>';
+    }
+    r.ladder.innerHTML = rows;
+
+    var tt = plan.totals || {};
+    o.sessionTotalMg.textContent = txt(tt, 'sessionMg');
+    o.sessionMl.textContent = txt(tt, 'sessionMl');
+    o.courseTotalMg.textContent = txt(tt, 'courseMg');
+    o.courseMl.textContent = txt(tt, 'courseMl');
+    o.courseMgAtMax.textContent = levels.length > 1 ? txt(tt, 'courseMgAtMax') : '';
+    o.courseMlAtMax.textContent = levels.length > 1 ? txt(tt, 'courseMlAtMax') : '';
+    r['at-max'].hidden = levels.length < 2;
+    var pt = plan.text || {};
+    o.course.textContent = [pt.sessionDuration ? 'Session ' + pt.sessionDuration : '', pt.sessions ? pt.sessions : '',
+      plan.schedule ? 'schedule: ' + plan.schedule : '', pt.observation ? 'observation after infusion ' + pt.observation : ''].filter(Boolean).join(' · ');
+
+    o.preparation.textContent = plan.preparation ? (typeof plan.preparation.text === 'string' ? plan.preparation.text : '')
+      : (plan.preparationRefused || 'No preparation recipe for this concentration.');
+    o.preparation.classList.toggle('refused', !plan.preparation);
+    var pr = plan.protocol || {};
+    o.premedication.textContent = pr.premedication ? 'Premedication: ' + pr.premedication : 'Premedication: none in this protocol.';
+    o.monitoring.textContent = pr.monitoring ? 'Monitoring: ' + pr.monitoring : '';
+
+    this._renderAlerts(plan.alerts || []);
+    this._renderExtensions(plan);
+
+    var hard = 0, open = 0;
+    (plan.alerts || []).forEach(function (a) { if (a.level === 'hard') hard++; else if (a.level === 'soft' && !a.acknowledged) open++; });
+    status.setAttribute('data-state', plan.confirmed ? 'true' : 'false');
+    var soft = (plan.alerts || []).filter(function (a) { return a.level === 'soft'; }).length;
+    status.textContent = plan.confirmed ? (soft ? 'Confirmed: every alert acknowledged. Verify every value before use.' : 'Confirmed: no alert to acknowledge. Verify every value before use.')
+      : hard ? 'Not usable: ' + hard + (hard === 1 ? ' hard limit' : ' hard limits') + ' (see alerts).'
+      : 'Unconfirmed: ' + open + (open === 1 ? ' alert needs' : ' alerts need') + ' acknowledgement.';
+  }
+
+  _renderAlerts(alerts) {
+    var ul = this._out.alerts, byCode = {};
+    var sorted = alerts.slice().sort(function (a, b) { return KP_LEVEL_ORDER[a.level] - KP_LEVEL_ORDER[b.level]; });
+    Array.prototype.forEach.call(ul.children, function (li) { byCode[li.getAttribute('data-code')] = li; });
+    var keep = {};
+    for (var i = 0; i < sorted.length; i++) {
+      var a = sorted[i], li = byCode[a.code];
+      if (!li) {
+        li = document.createElement('li');
+        li.setAttribute('data-code', a.code);
+        li.innerHTML = '<span class="lvl"></span><p class="text"></p>';
+      }
+      keep[a.code] = 1;
+      li.className = 'alert ' + a.level + (a.acknowledged ? ' acked' : '');
+      li.setAttribute('data-level', a.level);
+      li.setAttribute('data-message', a.message);
+      li.querySelector('.lvl').textContent = KP_LEVEL_LABEL[a.level] || a.level;
+      li.querySelector('.text').textContent = a.message;
+      var ack = li.querySelector('.ack');
+      if (a.level === 'soft') {
+        if (!ack) {
+          ack = document.createElement('label');
+          ack.className = 'ack';
+          ack.innerHTML = '<input type="checkbox" name="acknowledged"> <span>I acknowledge this alert</span>';
+          li.appendChild(ack);
+        }
+        var box = ack.querySelector('input');
+        box.value = a.code;
+        box.checked = !!a.acknowledged;
+      } else if (ack) ack.remove();
+      if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null);
+    }
+    Object.keys(byCode).forEach(function (c) { if (!keep[c]) byCode[c].remove(); });
+    if (!sorted.length) ul.innerHTML = '';
+  }
+
+  /* Extension points. The timeline (plan.timeline: { svg, items: [{ text }] })
+   * and the PK plot (plan.pk: { svg }, or simulate(request)) render here once the
+   * engine returns them; the .ics button asks ics(request) for the file. */
+  _renderExtensions(plan) {
+    var r = this._role;
+    var tl = plan && plan.timeline;
+    r['timeline-svg'].innerHTML = tl && tl.svg ? tl.svg : '';
+    var items = tl && tl.items;
+    r.calendar.innerHTML = items ? items.map(function (it) { return '<li>' + esc(it.text || '') + '</li>'; }).join('') : '';
+    r['timeline-empty'].hidden = !!(tl && (tl.svg || items));
+    this._root.querySelector('[data-action=ics]').hidden = !tl;
+    var pk = plan && plan.pk;
+    r['pk-svg'].innerHTML = pk && pk.svg ? pk.svg : '';
+    r['pk-empty'].hidden = !!(pk && pk.svg);
+  }
+
+  _renderPrint(plan) {
+    var r = this._role, f = this._f;
+    var rows = [];
+    var p = f.protocol.selectedOptions[0];
+    rows.push(['Protocol', p && p.value ? p.textContent : '']);
+    rows.push(['Weight entered', f.weight.value ? f.weight.value + ' ' + this._unit.value : '']);
+    rows.push(['Height', f.heightCm.value ? f.heightCm.value + ' cm' : '']);
+    rows.push(['Sex', f.sex.value]);
+    rows.push(['Age', (f.ageYears.value ? f.ageYears.value + ' years' : '') + (this._frail.checked ? ' (frail)' : '')]);
+    rows.push(['Weight basis', plan ? plan.weightBasis + (plan.weightBasisReason ? ' (' + plan.weightBasisReason + ')' : '') : f.weightBasis.value]);
+    rows.push(['Concentration', plan ? txt(plan, 'concentration') : f.concentrationMgPerMl.value ? f.concentrationMgPerMl.value + ' mg/mL' : '']);
+    rows.push(['First session', f.start.value.replace('T', ' ')]);
+    var ticked = [];
+    this._form.querySelectorAll('input[name=cautions]:checked').forEach(function (c) { ticked.push(c.parentNode.textContent.trim()); });
+    rows.push(['Cautions ticked', ticked.join('; ') || 'none']);
+    r['inputs-summary'].innerHTML = rows.map(function (row) {
+      return '<div><dt>' + esc(row[0]) + '</dt><dd>' + esc(row[1] || '—') + '</dd></div>';
+    }).join('');
+    r.printed.textContent = 'Printed ' + nowStamp() + ' · Ketamine Infusion Planner ' + this._version + ' · protocol library ' + this._lib.version +
+      ' · ' + (plan ? (plan.confirmed ? 'plan confirmed' : 'PLAN UNCONFIRMED') : 'NO VALID PLAN') + ' · calculation aid; verify every value.';
+  }
+
+  _downloadIcs() {
+    // Filled in when the engine exposes the calendar for the form; the file is
+    // built in the page and saved locally: nothing is sent anywhere.
+    if (!this._plan || !this._request) return;
+    var text = KetaminePlanner.ics(this._request);
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/calendar' }));
+    a.download = 'ketamine-sessions.ics';
+    this._root.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  }
+}
+
+/* -------------------------------------------------------------- register -- */
+
+if (!window.KetaminePlanner) window.KetaminePlanner = KetaminePlanner;
+if (window.customElements && !customElements.get('ketamine-planner')) customElements.define('ketamine-planner', KPElement);
