@@ -6,7 +6,9 @@
 use crate::error::{PlanError, Result};
 use serde::{Deserialize, Serialize};
 
-const DEFAULT_LIBRARY: &str = include_str!("../data/library.json");
+/// The shipped library. Native code parses it with serde_json; the wasm
+/// build hands it to the browser's `JSON.parse`, so no JSON parser ships.
+pub const DEFAULT_LIBRARY_JSON: &str = include_str!("../data/library.json");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -234,16 +236,22 @@ const TAGS: [&str; 4] = ["S", "S2", "PK-code", "D"];
 
 impl Library {
     /// The library shipped with the planner.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn default_library() -> Result<Library> {
-        Library::from_json(DEFAULT_LIBRARY)
+        Library::from_json(DEFAULT_LIBRARY_JSON)
     }
 
     /// Parses and validates a library file (a clinic's own, or the default).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Library> {
-        let lib: Library = serde_json::from_str(text)
-            .map_err(|e| PlanError::new("library", "invalid_library", format!("The protocol library file is not valid: {e}.")))?;
-        lib.validate()?;
-        Ok(lib)
+        let lib: Library = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        lib.validated()
+    }
+
+    /// Checks a deserialized library; every loading path ends here.
+    pub fn validated(self) -> Result<Library> {
+        self.validate()?;
+        Ok(self)
     }
 
     pub fn drug(&self, id: &str) -> Option<&Drug> {
@@ -330,6 +338,11 @@ impl Library {
     }
 }
 
+/// A library file that could not be read as a library at all.
+pub fn invalid(why: String) -> PlanError {
+    PlanError::new("library", "invalid_library", format!("The protocol library file is not valid: {why}."))
+}
+
 fn positive(v: f64) -> bool {
     v.is_finite() && v > 0.0
 }
@@ -362,7 +375,7 @@ mod tests {
 
     #[test]
     fn broken_libraries_are_errors_not_panics() {
-        let good = DEFAULT_LIBRARY;
+        let good = DEFAULT_LIBRARY_JSON;
         for (from, to) in [
             ("\"version\": \"2026.11.1\"", "\"version\": \"\""),
             ("\"drug\": \"esketamine\"", "\"drug\": \"unobtainium\""),

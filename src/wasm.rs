@@ -17,13 +17,20 @@ fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, JsValue>) -> Result<T, 
     LIBRARY.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            *slot = Some(Library::default_library().map_err(js_error)?);
+            *slot = Some(parse_library(crate::protocol::DEFAULT_LIBRARY_JSON)?);
         }
         match slot.as_ref() {
             Some(lib) => f(lib),
             None => Err(js_error(PlanError::new("library", "invalid_library", "No protocol library loaded."))),
         }
     })
+}
+
+/// JSON text through the browser's parser, then validated by the core.
+fn parse_library(json: &str) -> Result<Library, JsValue> {
+    let value = js_sys::JSON::parse(json).map_err(|e| js_error(crate::protocol::invalid(e.as_string().unwrap_or_else(|| "not JSON".to_string()))))?;
+    let lib: Library = serde_wasm_bindgen::from_value(value).map_err(|e| js_error(crate::protocol::invalid(e.to_string())))?;
+    lib.validated().map_err(js_error)
 }
 
 fn js_error(e: PlanError) -> JsValue {
@@ -59,7 +66,7 @@ pub fn library() -> Result<JsValue, JsValue> {
 /// Replaces the library with a clinic's own (JSON text); validated first.
 #[wasm_bindgen(js_name = loadLibrary)]
 pub fn load_library(json: &str) -> Result<JsValue, JsValue> {
-    let lib = Library::from_json(json).map_err(js_error)?;
+    let lib = parse_library(json)?;
     let out = to_js(&lib)?;
     LIBRARY.with(|cell| *cell.borrow_mut() = Some(lib));
     Ok(out)
