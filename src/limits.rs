@@ -100,6 +100,6 @@ pub fn dedupe(alerts: Vec<Alert>) -> Vec<Alert> {
             out.push(a);
         }
     }
-    out.sort_by(|a, b| b.level.cmp(&a.level));
+    out.sort_by_key(|a| std::cmp::Reverse(a.level));
     out
 }

@@ -453,9 +453,11 @@ fn ladder(p: &Protocol, patient: &ValidPatient, unit: Option<DoseUnit>, start: O
         DoseUnit::McgPerKgPerMin => 200.0,
         _ => 1000.0,
     };
-    let frail = p.frail_start.as_ref().filter(|f| patient.frail || patient.age_years.is_some_and(|a| a >= f.age_years));
-    let protocol_start = frail.map(|f| f.start).or(p.dose.start);
-    let start = in_range("startDose", start.or(protocol_start).unwrap_or(0.0), 0.001, limit, unit.label())?;
+    // A frail or older patient starts lower, then joins the usual rungs.
+    let frail = p.frail_start.as_ref().filter(|f| start.is_none() && (patient.frail || patient.age_years.is_some_and(|a| a >= f.age_years)));
+    let base = start.or(p.dose.start);
+    let start = in_range("startDose", frail.map(|f| f.start).or(base).unwrap_or(0.0), 0.001, limit, unit.label())?;
+    let base = base.unwrap_or(start);
     let same_unit = unit == p.dose.dose_unit;
     let step = opt_in_range("stepDose", step.or(p.dose.step.filter(|_| same_unit)), 0.001, limit, unit.label())?;
     let max = opt_in_range("maxDose", max.or(p.dose.max.filter(|_| same_unit)), 0.001, limit, unit.label())?;
@@ -468,11 +470,10 @@ fn ladder(p: &Protocol, patient: &ValidPatient, unit: Option<DoseUnit>, start: O
     if max < start {
         return Err(PlanError::new("maxDose", "below_start", "The maximum dose is below the start dose."));
     }
-    let base = p.dose.start.filter(|_| same_unit && frail.is_some()).unwrap_or(start);
     let mut doses = vec![start];
     let mut k = 0.0;
     loop {
-        let d = if base > start && k == 0.0 { base } else { base + k * step };
+        let d = base + k * step;
         k += 1.0;
         if d > max && !same(d, max) {
             break;
