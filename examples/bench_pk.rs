@@ -5,7 +5,7 @@
 //! cargo run --release --example bench_pk
 
 use ketamine_planner::pk::{
-    derive, reference, simulate, PkPatient, RateSegment, SessionMark, SimOptions,
+    derive, reference, simulate, Library, PkPatient, RateSegment, SessionMark, SimOptions,
 };
 use std::time::Instant;
 
@@ -13,6 +13,10 @@ const RUNS: u32 = 50;
 const RK4_STEP_MIN: f64 = 0.01;
 
 fn main() {
+    let lib = match Library::shipped() {
+        Ok(lib) => lib,
+        Err(e) => return println!("PK models unreadable: {e}"),
+    };
     let patient = PkPatient {
         weight_kg: 70.0,
         age_years: Some(45.0),
@@ -59,10 +63,10 @@ fn main() {
             let started = Instant::now();
             let mut sim = None;
             for _ in 0..RUNS {
-                sim = simulate(model, &patient, &segments, &options).ok();
+                sim = simulate(lib, model, &patient, &segments, &options).ok();
             }
             let exact_ms = started.elapsed().as_secs_f64() * 1000.0 / f64::from(RUNS);
-            let (Some(sim), Ok(d)) = (sim, derive(model, &patient)) else {
+            let (Some(sim), Ok(d)) = (sim, derive(lib, model, &patient)) else {
                 println!("{name} / {model}: simulation refused");
                 continue;
             };

@@ -3,10 +3,14 @@
 
 use ketamine_planner::alert::Level;
 use ketamine_planner::pk::{
-    self, check_drug, compare, derive, library, reference, simulate, svg_plot, PkPatient,
+    self, check_drug, compare, derive, reference, simulate, svg_plot, Library, PkPatient,
     RateSegment, SessionMark, SimOptions, Simulation,
 };
 use proptest::prelude::*;
+
+fn lib() -> &'static Library {
+    Library::shipped().expect("shipped PK models load")
+}
 
 const ADULT: PkPatient = PkPatient {
     weight_kg: 70.0,
@@ -41,7 +45,7 @@ fn close(a: f64, b: f64, rel: f64) -> bool {
 }
 
 fn sim(model: &str, segments: &[RateSegment], o: &SimOptions) -> Simulation {
-    simulate(model, &ADULT, segments, o).expect("valid simulation")
+    simulate(lib(), model, &ADULT, segments, o).expect("valid simulation")
 }
 
 /// Regimens from the spec: a 4 h session, a titration ladder, two sessions a
@@ -80,7 +84,7 @@ fn regimens() -> Vec<(&'static str, Vec<RateSegment>, f64)> {
 #[test]
 fn exact_solver_matches_rk4_within_0_1_percent() {
     for model in MODELS {
-        let d = derive(model, &ADULT).expect("derive");
+        let d = derive(lib(), model, &ADULT).expect("derive");
         for (name, segments, horizon) in regimens() {
             let s = sim(model, &segments, &opts(1.0, horizon));
             let rk = reference::concentrations(&d, &segments, &s.times, 0.01).expect("rk4");
@@ -100,7 +104,7 @@ fn exact_solver_matches_rk4_within_0_1_percent() {
 #[test]
 fn long_infusion_reaches_rate_over_clearance() {
     for model in MODELS {
-        let d = derive(model, &ADULT).expect("derive");
+        let d = derive(lib(), model, &ADULT).expect("derive");
         assert!(
             d.terminal_half_life_min < 43_200.0 / 40.0,
             "{model} too slow for this check"
@@ -149,7 +153,7 @@ fn no_infusion_gives_zero() {
 #[test]
 fn decay_follows_terminal_half_life() {
     for model in MODELS {
-        let th = derive(model, &ADULT)
+        let th = derive(lib(), model, &ADULT)
             .expect("derive")
             .terminal_half_life_min;
         let s = sim(
@@ -172,7 +176,7 @@ fn decay_follows_terminal_half_life() {
 
 #[test]
 fn derived_parameters_match_clinical_spec() {
-    let d = derive("domino", &ADULT).expect("domino");
+    let d = derive(lib(), "domino", &ADULT).expect("domino");
     assert!(close(d.v1_l, 4.41, 1e-12));
     assert!(close(d.cl_l_per_min, 4.41 * 0.4381, 1e-12));
     assert!(close(d.cl_l_per_min, 1.932021, 1e-12));
@@ -185,7 +189,7 @@ fn derived_parameters_match_clinical_spec() {
         (3, 0.4381, 0.5921, 0.59, 0.247, 0.0146)
     );
 
-    let c = derive("clements-250", &ADULT).expect("clements");
+    let c = derive(lib(), "clements-250", &ADULT).expect("clements");
     assert_eq!(c.compartments, 2);
     assert!(close(c.v1_l, 1.7522 * 70.0, 1e-12));
     assert!(close(c.cl_l_per_min, 1.7522 * 70.0 * 0.0109, 1e-12));
@@ -197,7 +201,7 @@ fn derived_parameters_match_clinical_spec() {
     assert_eq!(c.v3_l, None);
 
     // Hijazi: the paper's CL 36 mL/kg/min and t1/2 4.9 h.
-    let h = derive("hijazi-2003", &ADULT).expect("hijazi");
+    let h = derive(lib(), "hijazi-2003", &ADULT).expect("hijazi");
     let ml_per_kg_min = h.cl_l_per_min * 1000.0 / 70.0;
     assert!(close(ml_per_kg_min, 1.08 * 0.0333 * 1000.0, 1e-12));
     assert!((ml_per_kg_min - 36.0).abs() < 0.05, "{ml_per_kg_min}");
@@ -221,7 +225,7 @@ fn derived_parameters_match_clinical_spec() {
         age_years: Some(45.0),
     };
     for (p, f) in [(ADULT, 1.0), (half, 0.5)] {
-        let k = derive("kamp-2020", &p).expect("kamp");
+        let k = derive(lib(), "kamp-2020", &p).expect("kamp");
         assert!(close(k.v1_l, 25.0 * f, 1e-12) && close(k.v2_l.unwrap_or(0.0), 56.0 * f, 1e-12));
         assert!(close(k.v3_l.unwrap_or(0.0), 157.0 * f, 1e-12));
         assert!(close(k.cl_l_per_min, 84.0 / 60.0 * f, 1e-12));
@@ -241,7 +245,7 @@ fn derived_parameters_match_clinical_spec() {
         weight_kg: 20.0,
         age_years: Some(6.0),
     };
-    let hd = derive("herd-2007", &child).expect("herd");
+    let hd = derive(lib(), "herd-2007", &child).expect("herd");
     let (fv, fc) = (20.0 / 70.0, (20.0_f64 / 70.0).powf(0.75));
     assert!(close(hd.v1_l, 38.7 * fv, 1e-12) && close(hd.v2_l.unwrap_or(0.0), 102.0 * fv, 1e-12));
     assert!(close(hd.cl_l_per_min, 90.0 / 60.0 * fc, 1e-12));
@@ -256,7 +260,7 @@ fn derived_parameters_match_clinical_spec() {
 
 #[test]
 fn library_carries_models_bands_and_tags() {
-    let lib = library().expect("library loads");
+    let lib = lib();
     assert_eq!(lib.default_model, "domino");
     assert_eq!(
         lib.models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
@@ -286,7 +290,7 @@ fn outside_model_range_is_an_info_alert_naming_the_population() {
         weight_kg: 20.0,
         age_years: Some(6.0),
     };
-    let s = simulate("domino", &child, &regimen, &SimOptions::default()).expect("sim");
+    let s = simulate(lib(), "domino", &child, &regimen, &SimOptions::default()).expect("sim");
     let a = s
         .alerts
         .iter()
@@ -294,12 +298,12 @@ fn outside_model_range_is_an_info_alert_naming_the_population() {
         .expect("alert");
     assert_eq!(a.level, Level::Info);
     assert!(a.message.contains("adults"), "{}", a.message);
-    let herd = simulate("herd-2007", &ADULT, &regimen, &SimOptions::default()).expect("sim");
+    let herd = simulate(lib(), "herd-2007", &ADULT, &regimen, &SimOptions::default()).expect("sim");
     assert!(herd
         .alerts
         .iter()
         .any(|a| a.message.contains("children 1 to 14 y")));
-    let fits = simulate("herd-2007", &child, &regimen, &SimOptions::default()).expect("sim");
+    let fits = simulate(lib(), "herd-2007", &child, &regimen, &SimOptions::default()).expect("sim");
     assert!(fits.alerts.is_empty());
     assert!(sim("domino", &regimen, &SimOptions::default())
         .alerts
@@ -310,7 +314,7 @@ fn outside_model_range_is_an_info_alert_naming_the_population() {
         age_years: None,
     };
     assert!(
-        simulate("domino", &heavy, &regimen, &SimOptions::default())
+        simulate(lib(), "domino", &heavy, &regimen, &SimOptions::default())
             .expect("sim")
             .alerts
             .len()
@@ -363,7 +367,7 @@ fn sessions_report_levels_and_exact_time_to_threshold() {
                 .find(|&i| s.concentrations_ng_per_ml[i] < 40.0);
             if lv.end_ng_per_ml >= 40.0 {
                 assert_eq!(first, Some(t.ceil() as usize), "{model}: {t}");
-                let d = derive(model, &ADULT).expect("derive");
+                let d = derive(lib(), model, &ADULT).expect("derive");
                 let c = reference::concentrations(&d, &segments, &[t], 0.001).expect("rk4")[0];
                 assert!(close(c, 40.0, 1e-6), "{model}: C at crossing {c}");
             } else {
@@ -399,6 +403,7 @@ fn peak_is_exact_and_at_least_every_grid_value() {
 #[test]
 fn compare_runs_each_model_in_order() {
     let sims = compare(
+        lib(),
         &["domino", "kamp-2020"],
         &ADULT,
         &[seg(0.0, 240.0, 24.5)],
@@ -411,15 +416,21 @@ fn compare_runs_each_model_in_order() {
     );
     let empty: [&str; 0] = [];
     assert_eq!(
-        compare(&empty, &ADULT, &[], &SimOptions::default())
+        compare(lib(), &empty, &ADULT, &[], &SimOptions::default())
             .expect_err("empty")
             .field,
         "models"
     );
     assert_eq!(
-        compare(&["domino", "nope"], &ADULT, &[], &SimOptions::default())
-            .expect_err("unknown")
-            .code,
+        compare(
+            lib(),
+            &["domino", "nope"],
+            &ADULT,
+            &[],
+            &SimOptions::default()
+        )
+        .expect_err("unknown")
+        .code,
         "unknown_model"
     );
 }
@@ -455,7 +466,7 @@ fn bad_input_is_an_error_at_its_field() {
     let ok = [seg(0.0, 240.0, 24.5)];
     let d = SimOptions::default();
     let field = |m: &str, p: &PkPatient, s: &[RateSegment], o: &SimOptions| {
-        simulate(m, p, s, o).expect_err("must refuse").field
+        simulate(lib(), m, p, s, o).expect_err("must refuse").field
     };
     assert_eq!(
         field("domino", &ADULT, &[seg(0.0, 240.0, f64::NAN)], &d),
@@ -484,7 +495,9 @@ fn bad_input_is_an_error_at_its_field() {
     );
     assert_eq!(field("nope", &ADULT, &ok, &d), "model");
     assert_eq!(
-        simulate("nope", &ADULT, &ok, &d).expect_err("x").code,
+        simulate(lib(), "nope", &ADULT, &ok, &d)
+            .expect_err("x")
+            .code,
         "unknown_model"
     );
     assert_eq!(
@@ -527,7 +540,8 @@ fn bad_input_is_an_error_at_its_field() {
         field("domino", &ADULT, &ok, &opts(5.0, 1e12)),
         "horizonMinutes"
     );
-    let too_many = simulate("domino", &ADULT, &ok, &opts(0.001, 7200.0)).expect_err("points");
+    let too_many =
+        simulate(lib(), "domino", &ADULT, &ok, &opts(0.001, 7200.0)).expect_err("points");
     assert_eq!(
         (too_many.field.as_str(), too_many.code.as_str()),
         ("resolutionMinutes", "too_many_points")
@@ -554,6 +568,7 @@ fn bad_input_is_an_error_at_its_field() {
 fn svg_plot_is_accessible_escaped_and_captioned() {
     let segments = [seg(0.0, 240.0, 24.5)];
     let mut sims = compare(
+        lib(),
         &["domino", "kamp-2020"],
         &ADULT,
         &segments,
@@ -561,7 +576,7 @@ fn svg_plot_is_accessible_escaped_and_captioned() {
     )
     .expect("compare");
     sims[1].model.name = "Kamp <2020> & \"co\"".into();
-    let lib = library().expect("library");
+    let lib = lib();
     let svg = svg_plot(&sims, &segments, &lib.bands);
     assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     assert!(svg.contains(r#"role="img""#) && svg.contains("<title>") && svg.contains("viewBox"));
@@ -612,14 +627,14 @@ proptest! {
             s
         }).collect();
         let p = PkPatient { weight_kg: weight, age_years: None };
-        let s = simulate(MODELS[model], &p, &segments, &SimOptions::default()).expect("valid");
+        let s = simulate(lib(), MODELS[model], &p, &segments, &SimOptions::default()).expect("valid");
         prop_assert!(s.concentrations_ng_per_ml.iter().all(|c| c.is_finite() && *c >= 0.0));
         prop_assert!(s.peak.ng_per_ml.is_finite());
     }
 
     #[test]
     fn rises_monotonically_during_a_constant_infusion(model in 0usize..5, rate in 0.1..500.0f64, len in 1.0..7200.0f64) {
-        let s = simulate(MODELS[model], &ADULT, &[seg(0.0, len, rate)], &opts(1.0, len)).expect("valid");
+        let s = simulate(lib(), MODELS[model], &ADULT, &[seg(0.0, len, rate)], &opts(1.0, len)).expect("valid");
         for w in s.concentrations_ng_per_ml.windows(2) {
             prop_assert!(w[1] >= w[0] * (1.0 - 1e-12), "{} then {}", w[0], w[1]);
         }
@@ -642,11 +657,11 @@ proptest! {
             sessions: marks.iter().map(|&(end_min, discharge_min)| SessionMark { end_min, discharge_min }).collect(),
         };
         let p = PkPatient { weight_kg: weight, age_years: age };
-        if let Ok(s) = simulate(&model, &p, &segments, &o) {
+        if let Ok(s) = simulate(lib(), &model, &p, &segments, &o) {
             prop_assert!(s.concentrations_ng_per_ml.iter().all(|c| c.is_finite() && *c >= 0.0));
-            let _ = svg_plot(&[s], &segments, &library().expect("lib").bands);
+            let _ = svg_plot(&[s], &segments, &lib().bands);
         }
-        let _ = pk::derive(&model, &p);
-        let _ = compare(&[model.as_str(), "domino"], &p, &segments, &o);
+        let _ = pk::derive(lib(), &model, &p);
+        let _ = compare(lib(), &[model.as_str(), "domino"], &p, &segments, &o);
     }
 }

@@ -11,7 +11,7 @@ pub mod reference;
 mod solve;
 mod svg;
 
-pub use models::{library, Band, Derived, Library, Model, Parameters, ValidRange};
+pub use models::{invalid, Band, Derived, Library, Model, Parameters, ValidRange, MODELS_JSON};
 pub use svg::svg_plot;
 
 use crate::alert::Alert;
@@ -110,11 +110,6 @@ pub struct Simulation {
     pub alerts: Vec<Alert>,
 }
 
-/// Model id used when the user has not chosen one.
-pub fn default_model_id() -> Result<&'static str> {
-    Ok(library()?.default_model.as_str())
-}
-
 /// Refuses to model a drug no model here covers, instead of guessing.
 pub fn check_drug(drug: &str) -> Result<()> {
     match drug.trim().to_ascii_lowercase().as_str() {
@@ -129,19 +124,19 @@ pub fn check_drug(drug: &str) -> Result<()> {
 }
 
 /// One model's derived parameters for a patient.
-pub fn derive(model_id: &str, patient: &PkPatient) -> Result<Derived> {
+pub fn derive(lib: &Library, model_id: &str, patient: &PkPatient) -> Result<Derived> {
     check_patient(patient)?;
-    library()?.model(model_id)?.derive(patient.weight_kg)
+    lib.model(model_id)?.derive(patient.weight_kg)
 }
 
 /// Plasma concentration curve, peak and per-session levels for one model.
 pub fn simulate(
+    lib: &Library,
     model_id: &str,
     patient: &PkPatient,
     segments: &[RateSegment],
     options: &SimOptions,
 ) -> Result<Simulation> {
-    let lib = library()?;
     let model = lib.model(model_id)?;
     let plan = Plan::new(lib, patient, segments, options)?;
     run(model, patient, &plan)
@@ -149,6 +144,7 @@ pub fn simulate(
 
 /// The same regimen under several models, in the order given.
 pub fn compare<S: AsRef<str>>(
+    lib: &Library,
     model_ids: &[S],
     patient: &PkPatient,
     segments: &[RateSegment],
@@ -161,7 +157,6 @@ pub fn compare<S: AsRef<str>>(
             "Choose at least one model to compare.",
         ));
     }
-    let lib = library()?;
     let plan = Plan::new(lib, patient, segments, options)?;
     model_ids
         .iter()

@@ -5,13 +5,15 @@
 use super::solve::Modes;
 use crate::error::{PlanError, Result};
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 
-const SOURCE: &str = include_str!("../../data/pk-models.json");
+/// The shipped model file. Native code parses it with serde_json; the wasm
+/// build hands it to the browser's `JSON.parse` (so no JSON parser ships)
+/// and then calls [`Library::validated`].
+pub const MODELS_JSON: &str = include_str!("../../data/pk-models.json");
 const FIELD: &str = "pkModels";
 
-/// The whole library file, validated.
-#[derive(Debug, Clone, Deserialize)]
+/// The whole model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Library {
     pub version: String,
@@ -114,26 +116,13 @@ pub struct Derived {
     pub terminal_half_life_min: f64,
 }
 
-/// The library, parsed and checked once per process (not per keystroke).
-pub fn library() -> Result<&'static Library> {
-    static LIB: OnceLock<Result<Library>> = OnceLock::new();
-    LIB.get_or_init(|| parse(SOURCE))
-        .as_ref()
-        .map_err(Clone::clone)
-}
-
-/// Parses and validates library text; public to the crate so tests can feed
-/// broken files.
-pub(crate) fn parse(text: &str) -> Result<Library> {
-    let lib: Library = serde_json::from_str(text).map_err(|e| {
-        PlanError::new(
-            FIELD,
-            "invalid_pk_data",
-            format!("PK model file unreadable: {e}"),
-        )
-    })?;
-    lib.validate()?;
-    Ok(lib)
+/// A model file that could not be read as one at all.
+pub fn invalid(why: impl core::fmt::Display) -> PlanError {
+    PlanError::new(
+        FIELD,
+        "invalid_pk_data",
+        format!("PK model file unreadable: {why}"),
+    )
 }
 
 fn bad(msg: String) -> PlanError {
@@ -141,6 +130,29 @@ fn bad(msg: String) -> PlanError {
 }
 
 impl Library {
+    /// The shipped file, parsed and checked once per process (not per
+    /// keystroke).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn shipped() -> Result<&'static Library> {
+        static LIB: std::sync::OnceLock<Result<Library>> = std::sync::OnceLock::new();
+        LIB.get_or_init(|| Library::from_json(MODELS_JSON))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_json(text: &str) -> Result<Library> {
+        serde_json::from_str::<Library>(text)
+            .map_err(invalid)?
+            .validated()
+    }
+
+    /// Checks a deserialized library; every loading path ends here.
+    pub fn validated(self) -> Result<Library> {
+        self.validate()?;
+        Ok(self)
+    }
+
     pub fn model(&self, id: &str) -> Result<&Model> {
         self.models.iter().find(|m| m.id == id).ok_or_else(|| {
             let known: Vec<&str> = self.models.iter().map(|m| m.id.as_str()).collect();
@@ -396,19 +408,22 @@ mod tests {
     use super::*;
 
     fn with(from: &str, to: &str) -> Result<Library> {
-        assert!(SOURCE.contains(from), "fixture text {from} not in file");
-        parse(&SOURCE.replacen(from, to, 1))
+        assert!(
+            MODELS_JSON.contains(from),
+            "fixture text {from} not in file"
+        );
+        Library::from_json(&MODELS_JSON.replacen(from, to, 1))
     }
 
     #[test]
     fn shipped_file_loads() {
-        assert!(library().is_ok());
+        assert!(Library::shipped().is_ok());
     }
 
     #[test]
     fn broken_files_are_errors_not_panics() {
-        assert!(parse("").is_err());
-        assert!(parse("{").is_err());
+        assert!(Library::from_json("").is_err());
+        assert!(Library::from_json("{").is_err());
         for (from, to) in [
             ("\"k10\": 0.4381", "\"k10\": -0.4381"),
             ("\"k10\": 0.4381", "\"k10\": 0"),

@@ -270,11 +270,11 @@ impl Modes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pk::library;
+    use crate::pk::Library;
 
     #[test]
     fn modes_sum_to_the_bolus_and_steady_state() {
-        for m in &library().expect("library").models {
+        for m in &Library::shipped().expect("library").models {
             let d = m.derive(70.0).expect("derive");
             let modes = Modes::new(&d).expect("modes");
             assert_eq!(modes.0.len(), usize::from(d.compartments));
