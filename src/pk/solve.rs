@@ -81,6 +81,17 @@ impl Modes {
             .fold(f64::INFINITY, f64::min)
     }
 
+    /// Modal states `dt` after knot `k`, its rate held throughout.
+    fn advance(&self, k: &Knot, dt: f64) -> [f64; 3] {
+        let mut out = [0.0; 3];
+        for ((o, m), x) in out.iter_mut().zip(&self.0).zip(k.x) {
+            let decay = libm::exp(-m.lambda * dt);
+            let rise = -libm::expm1(-m.lambda * dt) / m.lambda;
+            *o = x * decay + m.coef * k.rate * rise;
+        }
+        out
+    }
+
     /// Plasma concentration per (mg/min) at steady state: 1000 / CL.
     #[cfg(test)]
     pub(crate) fn steady_state_per_rate(&self) -> f64 {
@@ -131,6 +142,13 @@ struct Knot {
     x: [f64; 3],
 }
 
+/// No drug, no infusion: the state at time 0.
+const REST: Knot = Knot {
+    t: 0.0,
+    rate: 0.0,
+    x: [0.0; 3],
+};
+
 /// Modal states at every rate change of one regimen.
 #[derive(Debug, Clone)]
 pub(crate) struct Course {
@@ -151,11 +169,7 @@ impl Course {
             }
         }
         let mut knots: Vec<Knot> = Vec::with_capacity(changes.len());
-        let mut prev = Knot {
-            t: 0.0,
-            rate: 0.0,
-            x: [0.0; 3],
-        };
+        let mut prev = REST;
         for (t, rate) in changes {
             let x = modes.advance(&prev, t - prev.t);
             prev = Knot { t, rate, x };
@@ -167,11 +181,7 @@ impl Course {
     /// Knot governing time t (the last at or before it; the first for t < 0).
     fn knot(&self, t: f64) -> Knot {
         let i = self.knots.partition_point(|k| k.t <= t).saturating_sub(1);
-        self.knots.get(i).copied().unwrap_or(Knot {
-            t: 0.0,
-            rate: 0.0,
-            x: [0.0; 3],
-        })
+        self.knots.get(i).copied().unwrap_or(REST)
     }
 
     /// Plasma concentration, ng/mL (0 before time 0).
@@ -252,18 +262,6 @@ impl Course {
             }
         }
         best
-    }
-}
-
-impl Modes {
-    fn advance(&self, k: &Knot, dt: f64) -> [f64; 3] {
-        let mut out = [0.0; 3];
-        for ((o, m), x) in out.iter_mut().zip(&self.0).zip(k.x) {
-            let decay = libm::exp(-m.lambda * dt);
-            let rise = -libm::expm1(-m.lambda * dt) / m.lambda;
-            *o = x * decay + m.coef * k.rate * rise;
-        }
-        out
     }
 }
 
