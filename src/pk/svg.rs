@@ -4,6 +4,7 @@
 
 use super::{Band, RateSegment, Simulation};
 use crate::numbers::format as number;
+use crate::timeline::xml_escape as escape;
 use std::fmt::Write;
 
 const W: f64 = 720.0;
@@ -21,20 +22,6 @@ pub const CAPTION: &str =
     "Model estimate for a typical patient; individual concentrations vary widely";
 const ORIENTATION: &str = "population orientation, not a target";
 const DASHES: [&str; 4] = ["7 4", "2 3", "10 3 2 3", "4 2"];
-
-pub(crate) fn escape(s: &str) -> String {
-    s.chars().fold(String::with_capacity(s.len()), |mut o, c| {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            _ => o.push(c),
-        }
-        o
-    })
-}
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
 fn nice_step(raw: f64) -> f64 {
