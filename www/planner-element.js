@@ -59,7 +59,8 @@ var KetaminePlanner = {
   plan: function (request) { return kpNeed().plan(request); },
   planForm: function (form) { return kpNeed().planForm(form); },
   simulate: function (request) { return kpNeed().simulate(request); },
-  ics: function (request) { return kpNeed().ics(request); }
+  ics: function (request, dtstampUtc) { return kpNeed().ics(request, dtstampUtc); },
+  loadLibrary: function (json) { return kpNeed().loadLibrary(json); }
 };
 
 /* --------------------------------------------------------------- helpers -- */
@@ -83,6 +84,35 @@ function nowStamp() {
   var d = new Date();
   function two(n) { return (n < 10 ? '0' : '') + n; }
   return todayLocal() + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
+}
+
+/** "2026-11-24T09:00" -> ["2026-11-24", "09:00"]: the core's dates, split, not reformatted. */
+function kpSplit(dt) { var t = String(dt || ''); var i = t.indexOf('T'); return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)]; }
+
+var KP_FOLLOW = { reassess: 'Reassess', booster_window: 'Booster window', benefit_window: 'Expected benefit', relief_window: 'Expected relief' };
+
+/** Puts an SVG string from the core into `slot`, parsed as XML with scripts
+ * and event handlers removed; only when it changed. */
+function kpSetSvg(slot, svg, owner, key) {
+  svg = svg || '';
+  if (owner[key] === svg) return;
+  owner[key] = svg;
+  slot.textContent = '';
+  if (!svg) return;
+  var doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  var el = doc.documentElement;
+  if (!el || el.localName !== 'svg' || doc.getElementsByTagName('parsererror').length) return;
+  var all = el.querySelectorAll('*');
+  for (var i = -1; i < all.length; i++) {
+    var n = i < 0 ? el : all[i];
+    if (/^(script|foreignObject|iframe)$/i.test(n.localName)) { n.remove(); continue; }
+    for (var j = n.attributes.length - 1; j >= 0; j--) {
+      var an = n.attributes[j].name;
+      if (/^on/i.test(an) || /href$/i.test(an) && !/^#/.test(n.attributes[j].value)) n.removeAttribute(an);
+    }
+  }
+  el.setAttribute('focusable', 'false');
+  slot.appendChild(document.importNode(el, true));
 }
 
 var KP_SHEET = null;
@@ -283,9 +313,9 @@ function kpTemplate(lib, version) {
   '<div class="card" data-role="care-card"><h3>Premedication and monitoring</h3>' +
     '<p data-field="premedication"></p><p data-field="monitoring"></p></div>' +
 
-  '<div class="card ext" data-ext="timeline"><h3>Session timeline</h3>' +
-    '<div class="slot" data-role="timeline-svg"></div><ol class="calendar" data-role="calendar"></ol>' +
-    '<p class="hint" data-role="timeline-empty">The session and course timeline appears here once the engine provides it.</p>' +
+  '<div class="card ext" data-ext="timeline"><h3>Session timeline and course calendar</h3>' +
+    '<div class="slot" data-role="timeline-svg"></div><ul class="calendar" data-role="calendar"></ul>' +
+    '<p class="hint" data-role="timeline-empty">The session timeline and the course calendar appear here with a valid plan.</p>' +
     '<button type="button" data-action="ics" hidden>Download calendar (.ics)</button></div>' +
 
   '<div class="card ext" data-ext="pk"><h3>Plasma concentration (model)</h3>' +
@@ -674,7 +704,7 @@ class KPElement extends HTMLElement {
       li.className = 'alert ' + a.level + (a.acknowledged ? ' acked' : '');
       li.setAttribute('data-level', a.level);
       li.setAttribute('data-message', a.message);
-      li.querySelector('.lvl').textContent = KP_LEVEL_LABEL[a.level] || a.level;
+      li.querySelector('.lvl').textContent = a.level === 'soft' && a.acknowledged ? 'Acknowledged' : (KP_LEVEL_LABEL[a.level] || a.level);
       li.querySelector('.text').textContent = a.message;
       var ack = li.querySelector('.ack');
       if (a.level === 'soft') {
@@ -694,20 +724,37 @@ class KPElement extends HTMLElement {
     if (!sorted.length) ul.innerHTML = '';
   }
 
-  /* Extension points. The timeline (plan.timeline: { svg, items: [{ text }] })
-   * and the PK plot (plan.pk: { svg }, or simulate(request)) render here once the
-   * engine returns them; the .ics button asks ics(request) for the file. */
+  /* The course: the timeline SVG the core draws, the dated sessions, boosters
+   * and follow-up windows, and the .ics made by the core from the request.
+   * Extension point for the PK plot: plan.pk.svg (or simulate(request)). */
   _renderExtensions(plan) {
     var r = this._role;
-    var tl = plan && plan.timeline;
-    r['timeline-svg'].innerHTML = tl && tl.svg ? tl.svg : '';
-    var items = tl && tl.items;
-    r.calendar.innerHTML = items ? items.map(function (it) { return '<li>' + esc(it.text || '') + '</li>'; }).join('') : '';
-    r['timeline-empty'].hidden = !!(tl && (tl.svg || items));
-    this._root.querySelector('[data-action=ics]').hidden = !tl;
-    var pk = plan && plan.pk;
-    r['pk-svg'].innerHTML = pk && pk.svg ? pk.svg : '';
-    r['pk-empty'].hidden = !!(pk && pk.svg);
+    kpSetSvg(r['timeline-svg'], plan ? plan.timelineSvg : '', this, '_timelineSvg');
+    var sessions = plan && Array.isArray(plan.sessions) ? plan.sessions : [];
+    var html = '';
+    for (var i = 0; i < sessions.length; i++) {
+      var s = sessions[i], day = kpSplit(s.start), end = kpSplit(s.end), out = kpSplit(s.dischargeEarliest), arr = kpSplit(s.arrival);
+      html += '<li class="session"><b>Session ' + esc(s.index) + '</b> <span class="wd">' + esc(s.weekday || '') + '</span> ' + esc(day[0]) +
+        ' · arrival ' + esc(arr[1]) + ' · infusion ' + esc(day[1]) + ' to ' + esc(end[0] === day[0] ? end[1] : end[0] + ' ' + end[1]) +
+        ' · earliest discharge ' + esc(out[0] === end[0] ? out[1] : out[0] + ' ' + out[1]) +
+        (s.text && s.text.plannedMg ? ' · ' + esc(s.text.plannedMg) : '') + '</li>';
+    }
+    var boosters = plan && Array.isArray(plan.boosters) ? plan.boosters : [];
+    for (var b = 0; b < boosters.length; b++) {
+      html += '<li class="booster">' + esc(boosters[b].date) + ' · ' + esc(boosters[b].label) + ' <span class="tag">' + esc(boosters[b].tag) + '</span></li>';
+    }
+    var follow = plan && Array.isArray(plan.followUp) ? plan.followUp : [];
+    for (var k = 0; k < follow.length; k++) {
+      var w = follow[k];
+      html += '<li class="window">' + esc(KP_FOLLOW[w.kind] || String(w.kind).replace(/_/g, ' ')) + ': ' + esc(w.from) +
+        (w.to && w.to !== w.from ? ' to ' + esc(w.to) : '') + ' · ' + esc(w.source) + ' <span class="tag">' + esc(w.tag) + '</span></li>';
+    }
+    if (html !== this._calendarHtml) { this._calendarHtml = html; r.calendar.innerHTML = html; }
+    var has = !!(plan && (plan.timelineSvg || sessions.length));
+    r['timeline-empty'].hidden = has;
+    this._root.querySelector('[data-action=ics]').hidden = !(plan && sessions.length && this._request);
+    kpSetSvg(r['pk-svg'], plan && plan.pk ? plan.pk.svg : '', this, '_pkSvg');
+    r['pk-empty'].hidden = !!(plan && plan.pk && plan.pk.svg);
   }
 
   _renderPrint(plan) {
@@ -736,7 +783,8 @@ class KPElement extends HTMLElement {
     // Filled in when the engine exposes the calendar for the form; the file is
     // built in the page and saved locally: nothing is sent anywhere.
     if (!this._plan || !this._request) return;
-    var text = KetaminePlanner.ics(this._request);
+    // DTSTAMP in UTC, from the page's clock (the core never reads one).
+    var text = KetaminePlanner.ics(this._request, new Date().toISOString().slice(0, 16));
     var a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/calendar' }));
     a.download = 'ketamine-sessions.ics';

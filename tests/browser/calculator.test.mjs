@@ -1,0 +1,328 @@
+// The calculator as a clinician uses it: dist/ketamine-planner.html opened
+// from file://, driven through its inputs, read through its data-field hooks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  launch, openPage, assertClean, planner, resultTexts, focused, tabTo, offlineUrl, distHtml,
+} from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+const offlineOnly = [offlineUrl];
+
+test('the offline file is self-contained: one file, inline script, CSP without network', () => {
+  const html = readFileSync(distHtml, 'utf8');
+  assert.doesNotMatch(html, /<script[^>]+src=/i, 'no external script');
+  assert.doesNotMatch(html, /<link[^>]+href=/i, 'no external stylesheet');
+  const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/);
+  assert.ok(csp, 'has a CSP');
+  assert.match(csp[1], /default-src 'none'/);
+  assert.match(csp[1], /'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp[1], /unsafe-inline|https?:/);
+});
+
+test('header shows name, versions and intended use', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  const head = await p.el('header').textContent();
+  assert.match(head, /Ketamine Infusion Planner/);
+  const version = await page.evaluate(() => KetaminePlanner.version);
+  const libVersion = await page.evaluate(() => KetaminePlanner.library().version);
+  assert.match(version, /^\d+\.\d+\.\d+/);
+  assert.ok(head.includes(`Version ${version}`), head);
+  assert.ok(head.includes(`Protocol library ${libVersion}`), head);
+  assert.match(head, /calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value/);
+  assert.match(head, /off-label/);
+  assert.match(head, /recommends nothing/);
+  // Before any input: no number anywhere in the results, and a prompt.
+  const texts = await resultTexts(page);
+  assert.equal(texts.mlPerHour, '');
+  assert.match(texts.confirmed, /To calculate, enter: .*Weight/);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('schwartzman-2009, 70 kg, 1 mg/mL: 0.35 x 70 = 24.5 mg/h (under the 25 mg/h cap) = 24.5 mL/h', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  const card = await p.el('[data-role=protocol-card]').textContent();
+  assert.match(card, /Schwartzman/);
+  assert.match(card, /outpatient/);
+  assert.match(card, /NCT00579085/, 'source shown');
+  assert.match(card, /\bS\b/, 'evidence tag shown');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  assert.equal(await p.text('mlPerHour'), '24.5 mL/h');
+  assert.equal(await p.text('mgPerHour'), '24.5 mg/h');
+  assert.equal(await p.text('dosingWeightKg'), '70 kg');
+  assert.equal(await p.text('sessionTotalMg'), '98 mg');   // 24.5 mg/h x 4 h
+  assert.equal(await p.text('courseTotalMg'), '980 mg');   // x 10 sessions
+  assert.equal(await p.confirmedState(), 'true');
+  const events = await page.evaluate(() => window.__planEvents);
+  const last = events[events.length - 1];
+  assert.equal(last.bubbles, true);
+  assert.equal(last.composed, true);
+  assert.equal(last.plan.levels[0].mlPerHour, 24.5);
+  assert.equal(last.plan.protocol.id, 'schwartzman-2009');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('walter-reed-outpatient, 80 kg TBW, 2 mg/mL: 1.5 x 80 = 120 mg/h (= cap) = 60 mL/h; the soft alert needs acknowledging', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'walter-reed-outpatient');
+  await p.type('weightKg', '80');
+  await p.choose('weightBasis', 'total');
+  await p.type('concentrationMgPerMl', '2');
+  assert.equal(await p.text('mlPerHour'), '60 mL/h');
+  assert.equal(await p.text('mgPerHour'), '120 mg/h');
+  assert.equal(await p.text('dosingWeightKg'), '80 kg');
+  // Soft alert: shown, values shown, plan unconfirmed until acknowledged.
+  const alert = p.el('[data-field=alerts] li[data-code=dose_above_soft_limit]');
+  assert.equal(await alert.getAttribute('data-level'), 'soft');
+  assert.equal(await p.confirmedState(), 'false');
+  assert.match(await p.text('confirmed'), /Unconfirmed/);
+  await alert.locator('input[name=acknowledged]').check();
+  assert.equal(await p.confirmedState(), 'true');
+  assert.equal((await p.plan()).confirmed, true);
+  assert.match(await alert.textContent(), /acknowledge/i);
+  const events = await page.evaluate(() => window.__planEvents);
+  assert.equal(events[events.length - 1].plan.confirmed, true);
+  // A changed situation re-words the alert (100 kg: capped, 1.2 mg/kg/h): the
+  // old acknowledgement no longer holds.
+  await p.type('weightKg', '100');
+  assert.equal(await p.text('mlPerHour'), '60 mL/h');
+  assert.match(await p.el('[data-role=cap-note]').textContent(), /capped at 120 mg\/h/);
+  assert.equal(await p.confirmedState(), 'false');
+  assert.equal(await alert.locator('input[name=acknowledged]').isChecked(), false);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('malformed numbers are refused at the field and no stale value stays on screen', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  assert.equal(await p.text('mlPerHour'), '24.5 mL/h');
+  for (const [field, bad, message] of [
+    ['weightKg', '1..2', /more than one decimal point/i],
+    ['weightKg', '5,0', /use a point for decimals/i],
+    ['weightKg', '1e3', /no exponent/i],
+    ['weightKg', '', /enter the patient's weight/i],
+    ['concentrationMgPerMl', '1..2', /more than one decimal point/i],
+    ['concentrationMgPerMl', '', /enter the infusion concentration/i],
+    ['heightCm', '1e3', /no exponent/i],
+  ]) {
+    await p.type('weightKg', '70');
+    await p.type('concentrationMgPerMl', '1');
+    assert.equal(await p.text('mlPerHour'), '24.5 mL/h', `valid again before ${field}=${bad}`);
+    await p.type(field, bad);
+    const m = await p.message(field);
+    assert.match(m.text, message, `${field}=${JSON.stringify(bad)}`);
+    assert.equal(m.invalid, 'true');
+    assert.ok(m.visible, 'message visible at the field');
+    const texts = await resultTexts(page);
+    for (const k of ['mlPerHour', 'mgPerHour', 'mgPerKgPerHour', 'dose', 'dosingWeightKg', 'sessionTotalMg', 'courseTotalMg', 'courseMl', 'preparation', 'alerts', 'ladder']) {
+      assert.equal(texts[k], '', `${k} cleared after ${field}=${JSON.stringify(bad)}`);
+    }
+    assert.equal(await p.confirmedState(), 'invalid');
+    assert.equal(await p.plan(), null);
+    const events = await page.evaluate(() => window.__planEvents);
+    assert.equal(events[events.length - 1].plan, null, 'plan-change fired with null');
+    // The rest of the state is kept.
+    assert.equal(await p.field('protocol').inputValue(), 'schwartzman-2009');
+    assert.equal(await p.field(field).inputValue(), bad, 'the typed text is not coerced');
+  }
+  // Clearing happens in the same update as the edit, not a frame later.
+  await p.type('heightCm', '');
+  const sameTask = await page.locator('ketamine-planner').evaluate((h) => {
+    const input = h.shadowRoot.querySelector('[name=weightKg]');
+    const rate = h.shadowRoot.querySelector('[data-field=mlPerHour]');
+    const before = rate.textContent;
+    input.value = '7..0';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return { before, after: rate.textContent };
+  });
+  assert.deepEqual(sameTask, { before: '24.5 mL/h', after: '' });
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('a hard limit shows the reason and no rate (custom 2.5 mg/kg/h)', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'custom');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '2');
+  await p.choose('doseUnit', 'mg/kg/h');
+  await p.type('startDose', '2.5');
+  const rate = await p.text('mlPerHour');
+  assert.doesNotMatch(rate, /\d/, `no number in the pump rate: ${rate}`);
+  assert.match(rate, /no rate/i);
+  assert.equal(await p.text('mgPerHour'), '');
+  assert.match(await p.el('[data-role=cap-note]').textContent(), /anaesthetic range/);
+  const hard = p.el('[data-field=alerts] li[data-level=hard]');
+  assert.match(await hard.textContent(), /anaesthetic/);
+  assert.equal(await hard.locator('input').count(), 0, 'a hard alert cannot be acknowledged');
+  assert.equal(await p.confirmedState(), 'false');
+  assert.doesNotMatch(await p.el('[data-role=ladder]').textContent(), /mL\/h/);
+  // Back under the limit: a rate again (1 mg/kg/h x 70 kg = 70 mg/h = 35 mL/h at 2 mg/mL).
+  await p.type('startDose', '1');
+  assert.equal(await p.text('mlPerHour'), '35 mL/h');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('weight basis shows TBW, IBW and AdjBW and which is used and why', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'getson-inpatient');
+  await p.type('weightKg', '110');
+  await p.type('heightCm', '165');
+  await p.choose('sex', 'female');
+  await p.type('concentrationMgPerMl', '1');
+  // Devine female: 45.5 + 2.3 x (165 / 2.54 - 60) = 56.9 kg; AdjBW = 56.9 + 0.4 x (110 - 56.9) = 78.1 kg.
+  assert.equal(await p.text('totalKg'), '110 kg');
+  assert.equal(await p.text('idealKg'), '56.9 kg');
+  assert.equal(await p.text('adjustedKg'), '78.1 kg');
+  assert.equal(await p.text('dosingWeightKg'), '78.1 kg');
+  assert.match(await p.out('adjustedKg').getAttribute('class'), /used/);
+  assert.match(await p.text('weightBasisReason'), /1\.2 x ideal/);
+  // Ladder: 20 to 40 mg/h in 5 mg/h steps at 1 mg/mL.
+  const rows = await p.el('[data-role=ladder]').locator('tr').allTextContents();
+  assert.equal(rows.length, 5);
+  assert.match(rows[0], /20 mL\/h/);
+  assert.match(rows[4], /40 mL\/h/);
+  assert.equal(await p.text('mlPerHour'), '20 mL/h', 'the first level is the pump value');
+  assert.equal(await p.text('courseMgAtMax'), '4,800 mg');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('keyboard only: choose, type, pick a standard concentration, acknowledge', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await page.locator('body').focus();
+  const sel = await tabTo(page, (f) => f.name === 'protocol');
+  assert.equal(sel.tag, 'select');
+  await page.keyboard.type('Walter');
+  assert.equal(await p.field('protocol').inputValue(), 'walter-reed-outpatient');
+  await tabTo(page, (f) => f.name === 'weightKg', 3);
+  await page.keyboard.type('80');
+  await tabTo(page, (f) => f.name === 'concentrationMgPerMl', 20);
+  await tabTo(page, (f) => f.tag === 'button' && f.text === '2 mg/mL', 5);
+  await page.keyboard.press('Enter');
+  assert.equal(await p.field('concentrationMgPerMl').inputValue(), '2');
+  assert.equal(await p.text('mlPerHour'), '60 mL/h');
+  assert.equal(await p.confirmedState(), 'false');
+  const box = await tabTo(page, (f) => f.name === 'acknowledged', 60);
+  assert.equal(box.value, 'dose_above_soft_limit');
+  await page.keyboard.press('Space');
+  assert.equal(await p.confirmedState(), 'true');
+  // Focus stays on the checkbox through the re-render.
+  assert.equal((await focused(page)).name, 'acknowledged');
+  // Every input is labelled.
+  const unlabelled = await page.locator('ketamine-planner').evaluate((h) =>
+    [...h.shadowRoot.querySelectorAll('input, select, button')].filter((e) => !e.hidden && !e.closest('[hidden]'))
+      .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map((e) => e.name || e.outerHTML));
+  assert.deepEqual(unlabelled, []);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('attributes configure the element: protocol, concentration, weight-unit lb, pump-resolution', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await page.locator('ketamine-planner').evaluate((h) => {
+    h.setAttribute('protocol', 'walter-reed-outpatient');
+    h.setAttribute('concentration', '2');
+    h.setAttribute('weight-unit', 'lb');
+    h.setAttribute('pump-resolution', '1');
+  });
+  assert.equal(await p.field('protocol').inputValue(), 'walter-reed-outpatient');
+  assert.equal(await p.field('concentrationMgPerMl').inputValue(), '2');
+  assert.equal(await p.field('pumpResolutionMlPerHour').inputValue(), '1');
+  assert.equal(await p.field('weightKg').count(), 0, 'the weight input is renamed in lb');
+  await p.type('weightLb', '176.3698097'); // = 80 kg -> 120 mg/h = 60 mL/h
+  assert.equal(await p.text('mlPerHour'), '60 mL/h');
+  assert.equal(await p.text('dosingWeightKg'), '80 kg');
+  // Switching the unit clears the number rather than reinterpreting it.
+  await p.el('[data-role=weight-unit]').selectOption('kg');
+  assert.equal(await p.field('weightKg').inputValue(), '');
+  assert.equal(await p.text('mlPerHour'), '');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('the course calendar and timeline come from the plan; the .ics is made in the page', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.type('start', '2026-12-07T08:00'); // a Monday: 10 weekday sessions end Friday 18 December
+  const cal = await p.el('[data-role=calendar]').locator('li.session').allTextContents();
+  assert.equal(cal.length, 10);
+  assert.match(cal[0], /2026-12-07/);
+  assert.match(cal[9], /2026-12-18/);
+  assert.equal(await p.el('[data-role=timeline-svg] svg').count(), 1);
+  const download = page.waitForEvent('download');
+  await p.el('[data-action=ics]').click();
+  const d = await download;
+  assert.match(d.suggestedFilename(), /\.ics$/);
+  const body = readFileSync(await d.path(), 'utf8');
+  assert.match(body, /^BEGIN:VCALENDAR/);
+  assert.equal((body.match(/BEGIN:VEVENT/g) || []).length >= 10, true);
+  await assertClean(page, log, [offlineUrl, /^blob:/]);
+  await page.close();
+});
+
+test('phone width 375 px: no horizontal scrolling, the pump rate is readable', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl, { viewport: { width: 375, height: 800 } });
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `page is ${width} px wide`);
+  const size = await p.out('mlPerHour').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(size >= 32, `pump rate font ${size} px`);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and sign-off', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'walter-reed-outpatient');
+  await p.type('weightKg', '80');
+  await p.type('concentrationMgPerMl', '2');
+  await p.el('[data-field=alerts] input[name=acknowledged]').check();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await p.el('form').isVisible(), false, 'inputs are not printed as a form');
+  for (const sel of ['[data-role=print-inputs]', '.signoff', '[data-role=printed]', '[data-field=mlPerHour]', '[data-role=ladder-card]', '[data-field=alerts]', '[data-field=preparation]']) {
+    assert.equal(await p.el(sel).isVisible(), true, `${sel} printed`);
+  }
+  const summary = await p.el('[data-role=print-inputs]').textContent();
+  assert.match(summary, /80 kg/);
+  assert.match(summary, /Walter Reed/);
+  assert.match(await p.el('.signoff').textContent(), /Independently checked by/);
+  const version = await page.evaluate(() => KetaminePlanner.version);
+  const printed = await p.el('[data-role=printed]').textContent();
+  assert.ok(printed.includes(version), printed);
+  assert.match(printed, /\d{4}-\d{2}-\d{2}/);
+  assert.match(printed, /plan confirmed/);
+  assert.match(await p.el('[data-field=alerts] li[data-code=dose_above_soft_limit] .lvl').textContent(), /^Acknowledged$/);
+  const pdf = await page.pdf({ format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 2, `${pages} pages`);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
