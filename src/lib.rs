@@ -11,6 +11,7 @@ pub mod limits;
 pub mod numbers;
 pub mod plan;
 pub mod preparation;
+pub mod preview;
 pub mod protocol;
 pub mod request;
 pub mod timeline;

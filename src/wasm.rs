@@ -2,6 +2,7 @@
 //! serialize. Core errors become JS `Error`s carrying `.field` and `.code`.
 
 use crate::error::PlanError;
+use crate::pk;
 use crate::protocol::Library;
 use crate::request::PlanRequest;
 use serde::Serialize;
@@ -11,6 +12,8 @@ use wasm_bindgen::prelude::*;
 thread_local! {
     /// The library in use: the shipped one until a clinic loads its own.
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
+    /// The PK model file, read on first use.
+    static PK_MODELS: RefCell<Option<pk::Library>> = const { RefCell::new(None) };
 }
 
 fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, JsValue>) -> Result<T, JsValue> {
@@ -26,11 +29,29 @@ fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, JsValue>) -> Result<T, 
     })
 }
 
-/// JSON text through the browser's parser, then validated by the core.
+/// JSON text through the browser's parser (no JSON parser ships in the
+/// wasm), read with serde-wasm-bindgen; `invalid` names the file in errors.
+fn parse_json<T: serde::de::DeserializeOwned>(json: &str, invalid: fn(String) -> PlanError) -> Result<T, JsValue> {
+    let value = js_sys::JSON::parse(json).map_err(|e| js_error(invalid(e.as_string().unwrap_or_else(|| "not JSON".to_string()))))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(invalid(e.to_string())))
+}
+
 fn parse_library(json: &str) -> Result<Library, JsValue> {
-    let value = js_sys::JSON::parse(json).map_err(|e| js_error(crate::protocol::invalid(e.as_string().unwrap_or_else(|| "not JSON".to_string()))))?;
-    let lib: Library = serde_wasm_bindgen::from_value(value).map_err(|e| js_error(crate::protocol::invalid(e.to_string())))?;
-    lib.validated().map_err(js_error)
+    parse_json::<Library>(json, crate::protocol::invalid)?.validated().map_err(js_error)
+}
+
+fn with_pk_models<T>(f: impl FnOnce(&pk::Library) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    PK_MODELS.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let models: pk::Library = parse_json(pk::MODELS_JSON, |why| pk::invalid(why))?;
+            *slot = Some(models.validated().map_err(js_error)?);
+        }
+        match slot.as_ref() {
+            Some(models) => f(models),
+            None => Err(js_error(pk::invalid("not loaded"))),
+        }
+    })
 }
 
 fn js_error(e: PlanError) -> JsValue {
@@ -96,4 +117,25 @@ pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
         let plan = crate::plan::plan(lib, &req).map_err(js_error)?;
         crate::plan::course_ics(&plan, stamp).map_err(js_error)
     })
+}
+
+/// The plasma-concentration preview of a plan: `options` is `{ model,
+/// compare: [ids], resolutionMinutes, horizonMinutes, thresholdNgPerMl }`.
+#[wasm_bindgen]
+pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let req: PlanRequest = from_js(request)?;
+    let options: crate::preview::PreviewOptions = if options.is_undefined() || options.is_null() { Default::default() } else { from_js(options)? };
+    with_library(|lib| {
+        let plan = crate::plan::plan(lib, &req).map_err(js_error)?;
+        with_pk_models(|models| {
+            let preview = crate::preview::preview(models, &plan, req.patient.age_years, &options).map_err(js_error)?;
+            to_js(&preview)
+        })
+    })
+}
+
+/// The PK models, bands and their sources, for the model picker.
+#[wasm_bindgen(js_name = pkModels)]
+pub fn pk_models() -> Result<JsValue, JsValue> {
+    with_pk_models(|models| to_js(models))
 }

@@ -1,0 +1,108 @@
+//! The plasma-concentration preview of a plan: the plan's delivered rates on
+//! its clock (all sessions of a dated course, with the gaps between them)
+//! handed to the exact PK solver, with the other models as overlays.
+
+use crate::alert::Alert;
+use crate::error::{PlanError, Result};
+use crate::pk::{self, PkPatient, RateSegment, SessionMark, SimOptions, Simulation};
+use crate::plan::Plan;
+use crate::protocol::Titration;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PreviewOptions {
+    /// Model id; the model file's default (Domino) when absent.
+    pub model: Option<String>,
+    /// Further models drawn as overlays to show model uncertainty.
+    pub compare: Vec<String>,
+    pub resolution_minutes: Option<f64>,
+    pub horizon_minutes: Option<f64>,
+    pub threshold_ng_per_ml: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    #[serde(flatten)]
+    pub primary: Simulation,
+    pub compare: Vec<Simulation>,
+    /// What the preview assumed, for the caption (e.g. "first level only").
+    pub notes: Vec<Alert>,
+    pub svg: String,
+}
+
+pub fn preview(models: &pk::Library, plan: &Plan, age_years: Option<f64>, options: &PreviewOptions) -> Result<Preview> {
+    pk::check_drug(&plan.protocol.drug)?;
+    let mut notes = Vec::new();
+    let segments = segments(plan, &mut notes)?;
+    let marks = marks(plan);
+    let sim_options = SimOptions {
+        resolution_minutes: options.resolution_minutes,
+        horizon_minutes: options.horizon_minutes,
+        threshold_ng_per_ml: options.threshold_ng_per_ml,
+        sessions: marks,
+    };
+    let patient = PkPatient { weight_kg: plan.weights.total_kg, age_years };
+    let model = options.model.clone().unwrap_or_else(|| models.default_model.clone());
+    let primary = pk::simulate(models, &model, &patient, &segments, &sim_options)?;
+    let others: Vec<&String> = options.compare.iter().filter(|id| **id != model).collect();
+    let compare = if others.is_empty() { Vec::new() } else { pk::compare(models, &others, &patient, &segments, &sim_options)? };
+    let all: Vec<Simulation> = std::iter::once(primary.clone()).chain(compare.iter().cloned()).collect();
+    let svg = pk::svg_plot(&all, &segments, &models.bands);
+    Ok(Preview { primary, compare, notes, svg })
+}
+
+/// Minutes from the first session's start to each session's start: the
+/// dated course when there is one, else the first session alone.
+fn session_offsets(plan: &Plan) -> Vec<f64> {
+    match plan.sessions.first() {
+        Some(first) => plan.sessions.iter().map(|s| first.start.minutes_until(s.start) as f64).collect(),
+        None => vec![0.0],
+    }
+}
+
+/// The delivered rates as segments: each level at its clock-driven step, or
+/// the first level for the whole session when titration is by response.
+fn segments(plan: &Plan, notes: &mut Vec<Alert>) -> Result<Vec<RateSegment>> {
+    let minutes = plan.session_minutes as f64;
+    let mut steps: Vec<(f64, f64)> = Vec::new();
+    match plan.step_every_minutes {
+        Some(every) => {
+            for (i, level) in plan.levels.iter().enumerate() {
+                let at = i as f64 * every as f64;
+                if at >= minutes {
+                    break;
+                }
+                steps.push((at, level.mg_per_hour.ok_or_else(no_rate)?));
+            }
+        }
+        None => {
+            let first = plan.levels.first().and_then(|l| l.mg_per_hour).ok_or_else(no_rate)?;
+            if plan.titration == Titration::Response {
+                notes.push(Alert::info("preview_first_level", "Titration by response: the preview holds the first level for the whole infusion."));
+            }
+            steps.push((0.0, first));
+        }
+    }
+    if plan.sessions.is_empty() && plan.session_count > 1 {
+        notes.push(Alert::info("preview_first_session_only", "Enter a start date to preview the whole course; this shows the first session."));
+    }
+    let mut segments = Vec::new();
+    for offset in session_offsets(plan) {
+        for (i, &(at, mg_per_hour)) in steps.iter().enumerate() {
+            let end = steps.get(i + 1).map_or(minutes, |next| next.0);
+            segments.push(RateSegment { start_min: offset + at, end_min: offset + end, mg_per_hour });
+        }
+    }
+    Ok(segments)
+}
+
+fn marks(plan: &Plan) -> Vec<SessionMark> {
+    let (minutes, observation) = (plan.session_minutes as f64, plan.observation_minutes as f64);
+    session_offsets(plan).into_iter().map(|o| SessionMark { end_min: o + minutes, discharge_min: o + minutes + observation }).collect()
+}
+
+fn no_rate() -> PlanError {
+    PlanError::new("rate", "no_rate", "No concentration preview: a rate in this plan is refused by a hard limit.")
+}

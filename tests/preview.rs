@@ -1,0 +1,71 @@
+//! The concentration preview joins the plan to the PK solver: the course's
+//! real clock (gaps included), the delivered (rounded, capped) rates, and a
+//! refusal where no model applies.
+
+use ketamine_planner::pk;
+use ketamine_planner::plan::plan;
+use ketamine_planner::preview::{preview, PreviewOptions};
+use ketamine_planner::protocol::Library;
+use ketamine_planner::request::PlanRequest;
+use serde_json::json;
+
+fn run(req: serde_json::Value, options: PreviewOptions) -> ketamine_planner::Result<ketamine_planner::preview::Preview> {
+    let lib = Library::default_library().unwrap();
+    let req: PlanRequest = serde_json::from_value(req).unwrap();
+    let p = plan(&lib, &req).unwrap();
+    preview(pk::Library::shipped().unwrap(), &p, req.patient.age_years, &options)
+}
+
+#[test]
+fn single_session_equals_the_solver_on_the_delivered_rate() {
+    // Schwartzman 70 kg: 24.5 mg/h for 240 min; observation to 360 min.
+    let got = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap();
+    let direct = pk::simulate(
+        pk::Library::shipped().unwrap(),
+        "domino",
+        &pk::PkPatient { weight_kg: 70.0, age_years: None },
+        &[pk::RateSegment { start_min: 0.0, end_min: 240.0, mg_per_hour: 24.5 }],
+        &pk::SimOptions { sessions: vec![pk::SessionMark { end_min: 240.0, discharge_min: 360.0 }], ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(got.primary.model.id, "domino");
+    assert_eq!(got.primary.sessions, direct.sessions);
+    assert_eq!(got.primary.concentrations_ng_per_ml, direct.concentrations_ng_per_ml);
+    assert!(got.svg.contains("Model estimate for a typical patient"));
+    // Only the first session without a start date, and it says so.
+    assert!(got.notes.iter().any(|n| n.code == "preview_first_session_only"));
+}
+
+#[test]
+fn a_dated_course_includes_every_session_and_the_gaps() {
+    // 10 weekday sessions from Monday 2026-12-07 08:00: the weekend gap is
+    // 3 days, so session 6 (Monday 14th) starts 7 x 1440 = 10,080 min in.
+    let got = run(
+        json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-07T08:00"}),
+        PreviewOptions { resolution_minutes: Some(60.0), compare: vec!["kamp-2020".into(), "hijazi-2003".into()], ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(got.primary.sessions.len(), 10);
+    assert_eq!(got.compare.len(), 2);
+    let at = |minute: f64| {
+        let i = got.primary.times.iter().position(|t| *t == minute).unwrap();
+        got.primary.concentrations_ng_per_ml[i]
+    };
+    // Before session 6 the level has decayed over the weekend; during it, it rises again.
+    assert!(at(10_080.0) < 1.0, "{}", at(10_080.0));
+    assert!(at(10_080.0 + 240.0) > 100.0);
+    assert!(!got.notes.iter().any(|n| n.code == "preview_first_session_only"));
+}
+
+#[test]
+fn clock_driven_steps_feed_the_solver_and_esketamine_is_refused() {
+    let stepped = run(json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "dose": {"stepEveryMinutes": 60}}), PreviewOptions::default()).unwrap();
+    let flat = run(json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap();
+    // Stepping up to 40 mg/h ends higher than holding 20 mg/h.
+    assert!(stepped.primary.sessions[0].end_ng_per_ml > 1.9 * flat.primary.sessions[0].end_ng_per_ml);
+    assert!(flat.notes.iter().any(|n| n.code == "preview_first_level"));
+    let e = run(json!({"protocol": "sigtermans-2009-esketamine", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap_err();
+    assert_eq!(e.code, "no_pk_model");
+    let e = run(json!({"protocol": "custom", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "dose": {"startDose": 3}}), PreviewOptions::default()).unwrap_err();
+    assert_eq!(e.code, "no_rate");
+}
