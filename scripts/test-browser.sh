@@ -10,4 +10,5 @@ if [ "${KP_SKIP_BUILD:-0}" != 1 ]; then
   KP_SKIP_SETUP=1 bash scripts/build.sh
 fi
 # One file at a time: each starts its own Chromium, and the machine has 2 cores.
-exec node --test --test-concurrency=1 --test-reporter=spec tests/browser/*.test.mjs
+# A test that hangs fails after 2 minutes instead of stalling the run.
+exec node --test --test-concurrency=1 --test-timeout=120000 --test-force-exit --test-reporter=spec tests/browser/*.test.mjs

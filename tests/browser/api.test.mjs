@@ -1,0 +1,112 @@
+// The JS API of the shipped dist/ketamine-planner.js, in headless Chromium:
+// the hand-computed reference cases of tests/reference-cases.json (shared with
+// the native tests) through window.KetaminePlanner.plan().
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, openPage, assertClean, offlineUrl, root } from './helpers.mjs';
+
+const cases = JSON.parse(readFileSync(join(root, 'tests/reference-cases.json'), 'utf8'));
+
+let browser, page, log;
+before(async () => {
+  browser = await launch();
+  ({ page, log } = await openPage(browser.context, offlineUrl));
+});
+after(async () => { await browser.close(); });
+
+const at = (obj, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+
+test('KetaminePlanner has the documented shape', async () => {
+  const shape = await page.evaluate(() => {
+    const k = window.KetaminePlanner;
+    return {
+      ready: k.ready instanceof Promise,
+      version: typeof k.version,
+      fns: ['library', 'plan', 'planForm', 'simulate', 'ics'].filter((f) => typeof k[f] === 'function'),
+      lib: (() => { const l = k.library(); return { version: typeof l.version, drugs: l.drugs.length, protocols: l.protocols.map((p) => p.id) }; })(),
+      element: !!customElements.get('ketamine-planner'),
+    };
+  });
+  assert.deepEqual(shape.fns, ['library', 'plan', 'planForm', 'simulate', 'ics']);
+  assert.equal(shape.ready, true);
+  assert.equal(shape.version, 'string');
+  assert.equal(shape.lib.version, 'string');
+  assert.ok(shape.lib.drugs >= 2);
+  for (const id of ['walter-reed-outpatient', 'schwartzman-2009', 'cohen-2018-trial', 'getson-inpatient',
+    'correll-2004-inpatient', 'sigtermans-2009-esketamine', 'ward-low-dose', 'custom']) {
+    assert.ok(shape.lib.protocols.includes(id), id);
+  }
+  assert.equal(shape.element, true);
+});
+
+test('reference cases file is not empty', () => {
+  assert.ok(cases.length >= 10, `${cases.length} cases`);
+});
+
+for (const c of cases) {
+  test(`reference: ${c.name}`, async () => {
+    const plan = await page.evaluate((req) => window.KetaminePlanner.plan(req), c.request);
+    for (const [path, want] of Object.entries(c.expect)) {
+      const got = at(plan, path);
+      if (typeof want === 'number' && typeof got === 'number') {
+        assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${path}: ${got} != ${want}`);
+      } else {
+        assert.deepEqual(got, want, path);
+      }
+    }
+  });
+}
+
+test('plan() throws an Error with .field and .code for invalid input', async () => {
+  const errors = await page.evaluate(() => {
+    const out = [];
+    for (const req of [
+      { protocol: 'no-such-protocol', patient: { weightKg: 70 }, concentrationMgPerMl: 1 },
+      { protocol: 'schwartzman-2009', patient: { weightKg: 900 }, concentrationMgPerMl: 1 },
+      { protocol: 'schwartzman-2009', patient: {}, concentrationMgPerMl: 1 },
+    ]) {
+      try { window.KetaminePlanner.plan(req); out.push(null); } catch (e) {
+        out.push({ isError: e instanceof Error, field: e.field, code: e.code, message: e.message });
+      }
+    }
+    return out;
+  });
+  for (const e of errors) {
+    assert.ok(e, 'threw');
+    assert.equal(e.isError, true);
+    assert.equal(typeof e.field, 'string');
+    assert.ok(e.field.length > 0);
+    assert.equal(typeof e.code, 'string');
+    assert.ok(e.message.length > 0);
+  }
+  assert.match(errors[0].field, /protocol/);
+  assert.match(errors[1].field, /weight/);
+});
+
+test('planForm() refuses malformed numbers instead of coercing them', async () => {
+  const results = await page.evaluate(() => ['1..2', '5,0', '1e3', '', ' ', '.5', '5.', '-5', '0x10', 'Infinity', 'NaN', '70kg'].map((w) => {
+    const r = window.KetaminePlanner.planForm({ protocol: 'schwartzman-2009', weightKg: w, concentrationMgPerMl: '1' });
+    return { w, plan: r.plan, msg: r.fieldErrors.weightKg };
+  }));
+  for (const r of results) {
+    assert.equal(r.plan, null, `${JSON.stringify(r.w)} gave a plan`);
+    assert.equal(typeof r.msg, 'string', `${JSON.stringify(r.w)} has a field message`);
+  }
+  const ok = await page.evaluate(() => window.KetaminePlanner.planForm({ protocol: 'schwartzman-2009', weightKg: '70', concentrationMgPerMl: '1' }));
+  assert.deepEqual(ok.fieldErrors, {});
+  assert.equal(ok.plan.levels[0].text.mlPerHour, '24.5 mL/h');
+});
+
+test('ics() returns an RFC 5545 calendar for the request', async () => {
+  const text = await page.evaluate(() => window.KetaminePlanner.ics(
+    { protocol: 'schwartzman-2009', patient: { weightKg: 70 }, concentrationMgPerMl: 1, start: '2026-12-07T08:00' }, '2026-11-24T12:00'));
+  assert.match(text, /^BEGIN:VCALENDAR\r\n/);
+  assert.match(text, /END:VCALENDAR\r\n$/);
+  assert.equal((text.match(/BEGIN:VEVENT/g) || []).length >= 10, true);
+});
+
+test('no console error, page error or request beyond the file during all API calls', async () => {
+  await assertClean(page, log, [offlineUrl]);
+});
