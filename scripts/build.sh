@@ -3,8 +3,8 @@
 #   dist/ketamine-planner.js    one classic script (wasm inlined, element, API)
 #   dist/ketamine-planner.html  the calculator as one self-contained file
 # Steps: setup (installs only what is missing, see scripts/setup.sh), cargo
-# build for wasm32, wasm-bindgen --target no-modules, wasm-opt when present
-# (prints what it saves), then scripts/bundle.mjs.
+# build for wasm32, wasm-opt when present (prints what it saves), wasm-bindgen
+# --target no-modules, then scripts/bundle.mjs (esbuild minifies the script).
 # KP_SKIP_SETUP=1 skips the setup step (the caller already ran it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,13 +35,17 @@ else
   echo "build: wasm-opt not found; shipping the unoptimised wasm (install binaryen to shrink it)"
   opt="$wasm"
 fi
-wasm-bindgen "$opt" --out-dir "$out" --out-name "$crate" --target no-modules --no-typescript
+wasm-bindgen "$opt" --out-dir "$out" --out-name "$crate" --target no-modules --no-typescript \
+  --remove-name-section --remove-producers-section
 if [ "$opt" != "$wasm" ]; then
   # What wasm-opt saves, measured on the shipped module: bindgen without it.
-  wasm-bindgen "$wasm" --out-dir "$out/plain" --out-name "$crate" --target no-modules --no-typescript
+  wasm-bindgen "$wasm" --out-dir "$out/plain" --out-name "$crate" --target no-modules --no-typescript \
+    --remove-name-section --remove-producers-section
   before=$(stat -c %s "$out/plain/${crate}_bg.wasm"); after=$(stat -c %s "$out/${crate}_bg.wasm")
   echo "build: wasm-opt -Oz: $before -> $after bytes (saves $((before - after)) bytes, $(( (before - after) * 100 / before ))%)"
 fi
 
-node scripts/bundle.mjs --glue "$out/$crate.js" --wasm "$out/${crate}_bg.wasm" --out dist
+# KP_NO_MINIFY=1 keeps the script readable (for debugging); shipped builds minify.
+minify=--minify; [ "${KP_NO_MINIFY:-0}" = 1 ] && minify=
+node scripts/bundle.mjs --glue "$out/$crate.js" --wasm "$out/${crate}_bg.wasm" --out dist $minify
 echo "build: ok -> dist/ketamine-planner.js, dist/ketamine-planner.html"

@@ -4,7 +4,8 @@
 //                               no-modules glue, element shim }
 //   dist/ketamine-planner.html  one self-contained page that inlines that script
 //
-// usage: node scripts/bundle.mjs --glue <no-modules glue .js> --wasm <.wasm> [--out dist]
+// usage: node scripts/bundle.mjs --glue <no-modules glue .js> --wasm <.wasm> [--out dist] [--minify]
+//   --minify  minifies the script and its CSS with esbuild (npm devDependency)
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -13,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), [])
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--')
+    ? [...acc, [a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : true]] : acc), [])
 );
 if (!args.glue || !args.wasm) {
   console.error('usage: node scripts/bundle.mjs --glue <glue.js> --wasm <file.wasm> [--out dist]');
@@ -29,10 +31,12 @@ if (!/\bwasm_bindgen\b/.test(glue) || /^\s*export\s/m.test(glue)) {
 }
 const wasm = readFileSync(resolve(args.wasm));
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${args.wasm} is not a wasm module`);
-const css = readFileSync(join(root, 'www/planner.css'), 'utf8');
+let css = readFileSync(join(root, 'www/planner.css'), 'utf8');
 const shim = readFileSync(join(root, 'www/planner-element.js'), 'utf8');
+const esbuild = args.minify ? await import('esbuild') : null;
+if (esbuild) css = (await esbuild.transform(css, { loader: 'css', minify: true, target: 'chrome100' })).code;
 
-const js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */
+let js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */
 (function () {
 'use strict';
 // Included twice? The first copy already defined everything: keep it.
@@ -51,6 +55,12 @@ ${glue}
 ${shim}
 })();
 `;
+
+if (esbuild) {
+  // Whitespace, syntax and local names only; the IIFE keeps every name private,
+  // and the banner comment (/*! ... */) stays.
+  js = (await esbuild.transform(js, { loader: 'js', minify: true, target: 'es2020', legalComments: 'inline', charset: 'utf8' })).code;
+}
 
 // The same text is inlined in the HTML, so it must not close the <script>.
 const inlineJs = js.replace(/<\/(script)/gi, '<\\/$1');

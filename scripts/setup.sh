@@ -7,10 +7,10 @@
 #   - chromium (Debian package, /usr/bin/chromium) for tests, bench, screenshots
 #   - binaryen (Debian package, wasm-opt): optional, shrinks the wasm; skipped
 #     quietly when apt cannot install it
-#   - node_modules (npm ci: playwright-core only; it drives /usr/bin/chromium,
-#     no browser download)
+#   - node_modules (npm ci: esbuild, which minifies the bundle, and
+#     playwright-core, which drives /usr/bin/chromium: no browser download)
 #
-# Flags: --no-browser   skip chromium and node_modules (build only)
+# Flags: --no-browser   skip chromium (build only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,21 +71,22 @@ if ! command -v wasm-opt >/dev/null; then
   apt_install binaryen || say "binaryen not installed; the build works without wasm-opt (larger wasm)"
 fi
 
-if [ $want_browser = 1 ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing chromium (Debian package) with apt for the browser tests and benchmark"
-    if ! apt_install chromium; then
-      echo "setup: /usr/bin/chromium is missing and apt-get could not install it" >&2
-      exit 1
-    fi
-  fi
-  if ! command -v node >/dev/null; then
-    echo "setup: node (>= 20) not found" >&2
+if [ $want_browser = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing chromium (Debian package) with apt for the browser tests and benchmark"
+  if ! apt_install chromium; then
+    echo "setup: /usr/bin/chromium is missing and apt-get could not install it" >&2
     exit 1
   fi
-  if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing node_modules (npm ci: playwright-core, drives /usr/bin/chromium; no browser download)"
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
+fi
+
+# --- node_modules ---------------------------------------------------------------
+if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)'; then
+  echo "setup: node >= 20 not found" >&2
+  exit 1
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ]; then
+  say "installing node_modules (npm ci: esbuild, playwright-core; no browser download)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 say "ok (wasm-bindgen $pin$(command -v wasm-opt >/dev/null && echo ", wasm-opt present"))"

@@ -368,8 +368,11 @@ class KPElement extends HTMLElement {
   connectedCallback() {
     var self = this;
     kpReady.then(function () {
-      if (!self._built) self._build();
+      var first = !self._built;
+      if (first) self._build();
       self._compute();
+      // The form is built and usable: for host pages and the benchmark.
+      if (first) self.dispatchEvent(new CustomEvent('planner-ready', { bubbles: true, composed: true }));
     }, function (err) {
       self._root.querySelector('.loading') && (self._root.querySelector('.loading').textContent =
         'The calculation engine could not start: ' + (err && err.message ? err.message : err));
