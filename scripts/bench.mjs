@@ -77,14 +77,17 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 // Input-to-render: each edit sets an input's value and dispatches `input` like
-// typing does; the element recomputes and renders synchronously. Measured from
-// before the dispatch to after a forced style and layout of the result.
+// typing does. The element recomputes and renders in that task; the timeline
+// drawing follows in the next animation frame, before paint. Per edit:
+//   sync  = dispatch -> DOM updated -> forced style and layout of the results
+//   frame = sync + the work of the next frame up to our rAF callback (the
+//           deferred timeline redraw and a forced layout), idle time excluded
 async function latency(protocol, values, extra = {}) {
   const page = await context.newPage();
   await page.goto(url);
   await page.evaluate(() => window.KetaminePlanner.ready);
   await page.waitForFunction(() => document.querySelector('ketamine-planner').shadowRoot.querySelector('[name=protocol]'));
-  return page.evaluate(({ protocol, values, extra, edits }) => {
+  return page.evaluate(async ({ protocol, values, extra, edits }) => {
     const root = document.querySelector('ketamine-planner').shadowRoot;
     const set = (name, value, type = 'input') => {
       const el = root.querySelector(`[name="${name}"]`);
@@ -96,16 +99,20 @@ async function latency(protocol, values, extra = {}) {
     for (const [k, v] of Object.entries(extra)) set(k, v);
     const weight = root.querySelector('[name=weightKg]');
     const results = root.querySelector('.results');
-    const times = [];
+    const sync = [], frame = [];
     for (let i = 0; i < edits + 20; i++) {
       const t0 = performance.now();
       weight.value = values[i % values.length];
       weight.dispatchEvent(new Event('input', { bubbles: true }));
-      results.getBoundingClientRect(); // style + layout of what changed
-      const t = performance.now() - t0;
-      if (i >= 20) times.push(t); // the first edits warm up the JIT
+      results.getBoundingClientRect();
+      const t1 = performance.now();
+      const inFrame = await new Promise((done) => requestAnimationFrame((frameStart) => {
+        results.getBoundingClientRect();
+        done(performance.now() - Math.max(frameStart, t1));
+      }));
+      if (i >= 20) { sync.push(t1 - t0); frame.push(t1 - t0 + inFrame); } // the first edits warm up the JIT
     }
-    return times;
+    return { sync, frame };
   }, { protocol, values, extra, edits: EDITS }).finally(() => page.close());
 }
 
@@ -126,7 +133,8 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const firstPlan = first.map((b) => b.firstPlan);
 const painted = first.map((b) => b.painted);
 const ready = first.map((b) => b.ready);
-const all = lat.flatMap(([, t]) => t);
+const all = lat.flatMap(([, t]) => t.sync);
+const allFrame = lat.flatMap(([, t]) => t.frame);
 const p95 = quantile(all, 0.95);
 const med = quantile(first.map((b) => b.firstPlan), 0.5);
 console.log(`Ketamine planner benchmark (headless Chromium, ${RUNS} loads, ${EDITS} edits per scenario)`);
@@ -138,12 +146,20 @@ console.log(`first plan, navigation -> plan in the DOM (file://): median ${ms(me
 console.log(`      engine ready and form built: median ${ms(quantile(ready, 0.5))}; next frame painted: median ${ms(quantile(painted, 0.5))}`);
 console.log('');
 for (const [label, t] of lat) {
-  console.log(`input-to-render  ${label}: median ${ms(quantile(t, 0.5))}, p95 ${ms(quantile(t, 0.95))}, max ${ms(Math.max(...t))}`);
+  console.log(`input-to-render  ${label}:`);
+  console.log(`      in the input task: median ${ms(quantile(t.sync, 0.5))}, p95 ${ms(quantile(t.sync, 0.95))}, max ${ms(Math.max(...t.sync))}` +
+    `;  with the next frame's work: median ${ms(quantile(t.frame, 0.5))}, p95 ${ms(quantile(t.frame, 0.95))}`);
 }
 console.log(`input-to-render  all ${all.length} edits: median ${ms(quantile(all, 0.5))}, p95 ${ms(p95)}   goal p95 < 8 ms: ${verdict(p95 < 8)}`);
+console.log(`      with the next frame's work (timeline redraw): median ${ms(quantile(allFrame, 0.5))}, p95 ${ms(quantile(allFrame, 0.95))}`);
+const load = (await import('node:os')).loadavg()[0];
+console.log(`(machine load average ${load.toFixed(2)} on ${(await import('node:os')).cpus().length} cores: figures are noisy when other work runs)`);
 
 mkdirSync(join(root, '.bench'), { recursive: true });
 writeFileSync(join(root, '.bench/last.json'), JSON.stringify({
   sizeRaw: bytes.length, sizeGzip: gz, firstPlanMs: firstPlan, readyMs: ready, paintedMs: painted,
-  latency: Object.fromEntries(lat.map(([l, t]) => [l, { median: quantile(t, 0.5), p95: quantile(t, 0.95), max: Math.max(...t) }])),
+  latency: Object.fromEntries(lat.map(([l, t]) => [l, {
+    sync: { median: quantile(t.sync, 0.5), p95: quantile(t.sync, 0.95), max: Math.max(...t.sync) },
+    frame: { median: quantile(t.frame, 0.5), p95: quantile(t.frame, 0.95) },
+  }])),
 }, null, 1));

@@ -91,17 +91,30 @@ function kpSplit(dt) { var t = String(dt || ''); var i = t.indexOf('T'); return 
 
 var KP_FOLLOW = { reassess: 'Reassess', booster_window: 'Booster window', benefit_window: 'Expected benefit', relief_window: 'Expected relief' };
 
-/** Puts an SVG string from the core into `slot`, parsed as XML with scripts
- * and event handlers removed; only when it changed. */
+/** Puts an SVG string from the core into `slot`: the old drawing goes at once
+ * (never a stale picture), the new one is parsed once per frame just before
+ * paint (fast typing costs one parse, not one per key). Parsed as XML, with
+ * scripts, foreign content and event handlers removed. */
 function kpSetSvg(slot, svg, owner, key) {
   svg = svg || '';
   if (owner[key] === svg) return;
   owner[key] = svg;
   slot.textContent = '';
   if (!svg) return;
+  var pending = key + 'Frame';
+  if (owner[pending]) return;
+  owner[pending] = requestAnimationFrame(function () {
+    owner[pending] = 0;
+    if (slot.firstChild || !owner[key]) return;
+    var el = kpParseSvg(owner[key]);
+    if (el) slot.appendChild(el);
+  });
+}
+
+function kpParseSvg(svg) {
   var doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   var el = doc.documentElement;
-  if (!el || el.localName !== 'svg' || doc.getElementsByTagName('parsererror').length) return;
+  if (!el || el.localName !== 'svg' || doc.getElementsByTagName('parsererror').length) return null;
   var all = el.querySelectorAll('*');
   for (var i = -1; i < all.length; i++) {
     var n = i < 0 ? el : all[i];
@@ -112,8 +125,12 @@ function kpSetSvg(slot, svg, owner, key) {
     }
   }
   el.setAttribute('focusable', 'false');
-  slot.appendChild(document.importNode(el, true));
+  return document.importNode(el, true);
 }
+
+/* Writes only what changed: an identical write would still invalidate layout. */
+function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+function setHtml(el, html) { if (el.__kpHtml !== html) { el.__kpHtml = html; el.innerHTML = html; } }
 
 var KP_SHEET = null;
 function kpStyles(root) {
@@ -148,7 +165,7 @@ var KP_NUMBER_FIELDS = {
   volumeMl: { label: 'Volume order: volume', unit: 'mL', custom: true },
   volumeMinutes: { label: 'over', unit: 'min', custom: true, hint: 'For example 300 mL over 240 min.' },
   sessionMinutes: { label: 'Session length', unit: 'min', placeholder: 'protocol' },
-  sessions: { label: 'Sessions', unit: 'sessions', placeholder: 'protocol' },
+  sessions: { label: 'Sessions', unit: '', placeholder: 'protocol' },
   observationMinutes: { label: 'Observation after infusion', unit: 'min', placeholder: 'protocol' },
   stepEveryMinutes: { label: 'Clock-driven titration: step every', unit: 'min', placeholder: 'by response', hint: 'Empty: titration by response (the ladder is printed, no clock times).' }
 };
@@ -163,7 +180,7 @@ function kpLabel(name) { return KP_LABELS[name] || (KP_NUMBER_FIELDS[name] && KP
 
 function numberField(name) {
   var f = KP_NUMBER_FIELDS[name];
-  var unit = f.unit === 'dose' ? '<span class="unit" data-role="dose-unit">mg/kg/h</span>' : '<span class="unit">' + esc(f.unit) + '</span>';
+  var unit = f.unit === 'dose' ? '<span class="unit" data-role="dose-unit">mg/kg/h</span>' : f.unit ? '<span class="unit">' + esc(f.unit) + '</span>' : '';
   return '<div class="field" data-for="' + name + '">' +
     '<label for="f-' + name + '">' + esc(f.label) + '</label>' +
     '<div class="control"><input id="f-' + name + '" name="' + name + '" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"' +
@@ -273,6 +290,9 @@ function kpTemplate(lib, version) {
     '<ul class="checklist">' + cautions + '</ul>' +
   '</fieldset>' +
   '<p class="msg form-error" data-role="form-error" role="alert"></p>' +
+  '<div class="mini" data-role="mini" aria-hidden="true"><span class="mini-rate" data-role="mini-rate"></span>' +
+    '<span class="mini-status" data-role="mini-status"></span>' +
+    '<button type="button" tabindex="-1" data-action="results">Results</button></div>' +
 '</form>' +
 
 '<section class="results" data-state="empty" aria-label="Results">' +
@@ -299,8 +319,8 @@ function kpTemplate(lib, version) {
     '<p class="hint">An acknowledgement lasts while its alert stays unchanged; it is printed on the sheet.</p></div>' +
 
   '<div class="card" data-role="ladder-card"><h3>Rate ladder</h3>' +
-    '<div class="scroll"><table class="ladder"><thead><tr><th scope="col">Level</th><th scope="col">Dose</th><th scope="col">mg/kg/h</th>' +
-    '<th scope="col">mg/h</th><th scope="col">Pump mL/h</th><th scope="col">Note</th></tr></thead><tbody data-role="ladder"></tbody></table></div></div>' +
+    '<div class="scroll"><table class="ladder"><thead><tr><th scope="col">Level</th><th scope="col">Pump rate</th><th scope="col">Dose</th>' +
+    '<th scope="col">Delivered</th><th scope="col">Per kg</th><th scope="col">Note</th></tr></thead><tbody data-role="ladder"></tbody></table></div></div>' +
 
   '<div class="card" data-role="totals-card"><h3>Totals</h3><dl class="totals">' +
     '<div><dt>Per session</dt><dd data-field="sessionTotalMg"></dd><dd class="sub" data-field="sessionMl"></dd></div>' +
@@ -444,6 +464,7 @@ class KPElement extends HTMLElement {
       if (!a) return;
       if (a.getAttribute('data-action') === 'print') window.print();
       if (a.getAttribute('data-action') === 'ics') self._downloadIcs();
+      if (a.getAttribute('data-action') === 'results') self._results.scrollIntoView({ block: 'start' });
     });
     this._built = true;
   }
@@ -590,14 +611,14 @@ class KPElement extends HTMLElement {
       var key = n === 'weightKg' ? f.weight.name : n;
       var msgEl = this._root.getElementById(n === 'weightKg' ? 'e-weight' : 'e-' + n);
       var m = shown[key] || '';
-      if (m) { input.setAttribute('aria-invalid', 'true'); msgEl.textContent = m; msgEl.className = 'msg error'; }
+      if (m) { input.setAttribute('aria-invalid', 'true'); setText(msgEl, m); msgEl.className = 'msg error'; }
       else {
         input.removeAttribute('aria-invalid');
         var note = n === 'weightKg' && this._weightNote && input.value === '' ? this._weightNote : '';
-        msgEl.textContent = note; msgEl.className = note ? 'msg note' : 'msg';
+        setText(msgEl, note); msgEl.className = note ? 'msg note' : 'msg';
       }
     }
-    this._role['form-error'].textContent = formError;
+    setText(this._role['form-error'], formError);
 
     this._renderPlan(plan, missing, Object.keys(shown).length > 0 || !!formError);
     this._plan = plan;
@@ -612,72 +633,74 @@ class KPElement extends HTMLElement {
     var status = o.confirmed;
     this._results.setAttribute('data-state', plan ? 'valid' : (invalid ? 'invalid' : 'empty'));
     this._renderPrint(plan);
+    this._renderMini(plan, invalid);
     if (!plan) {
       // Nothing the inputs no longer support stays on screen.
       ['mlPerHour', 'dose', 'mgPerHour', 'mgPerKgPerHour', 'dosingWeightKg', 'totalKg', 'idealKg', 'adjustedKg', 'weightBasisReason',
         'sessionTotalMg', 'sessionMl', 'courseTotalMg', 'courseMl', 'courseMgAtMax', 'courseMlAtMax', 'course', 'preparation',
-        'premedication', 'monitoring'].forEach(function (k) { o[k].textContent = ''; });
+        'premedication', 'monitoring'].forEach(function (k) { setText(o[k], ''); });
       o.mlPerHour.classList.remove('none');
       [o.totalKg, o.idealKg, o.adjustedKg].forEach(function (c) { c.classList.remove('used'); });
-      o.alerts.textContent = '';
-      r.ladder.textContent = '';
-      r['cap-note'].textContent = '';
-      r['pump-label'].textContent = 'Pump rate';
+      setText(o.alerts, '');
+      setHtml(r.ladder, '');
+      setText(r['cap-note'], '');
+      setText(r['pump-label'], 'Pump rate');
       this._renderExtensions(null);
       status.setAttribute('data-state', invalid ? 'invalid' : 'empty');
-      status.textContent = invalid ? 'No values shown: correct the field marked in red.'
-        : (missing.length ? 'To calculate, enter: ' + missing.join(', ') + '.' : 'No values to show.');
+      setText(status, invalid ? 'No values shown: correct the field marked in red.'
+        : (missing.length ? 'To calculate, enter: ' + missing.join(', ') + '.' : 'No values to show.'));
       return;
     }
 
     var levels = plan.levels || [];
     var first = levels[0] || null;
     var t = first ? first.text || {} : {};
-    r['pump-label'].textContent = levels.length > 1 ? 'Start rate: level 1 of ' + levels.length : 'Pump rate';
+    setText(r['pump-label'], levels.length > 1 ? 'Start rate: level 1 of ' + levels.length : 'Pump rate');
     var rate = !!(first && first.mlPerHour != null && t.mlPerHour);
-    o.mlPerHour.textContent = rate ? t.mlPerHour : 'No rate: refused by a hard limit';
+    setText(o.mlPerHour, rate ? t.mlPerHour : 'No rate: refused by a hard limit');
     o.mlPerHour.classList.toggle('none', !rate);
-    o.dose.textContent = t.dose || '';
-    o.mgPerHour.textContent = rate ? (t.mgPerHour || '') : '';
-    o.mgPerKgPerHour.textContent = rate ? (t.mgPerKgPerHour || '') : '';
-    r['cap-note'].textContent = !rate ? (first && first.refused ? first.refused : '') : first.capped ? (first.capNote || 'Capped at the protocol maximum.') : '';
+    setText(o.dose, t.dose || '');
+    setText(o.mgPerHour, rate ? (t.mgPerHour || '') : '');
+    setText(o.mgPerKgPerHour, rate ? (t.mgPerKgPerHour || '') : '');
+    setText(r['cap-note'], !rate ? (first && first.refused ? first.refused : '') : first.capped ? (first.capNote || 'Capped at the protocol maximum.') : '');
 
-    o.dosingWeightKg.textContent = txt(plan, 'dosingWeightKg');
-    o.totalKg.textContent = txt(plan, 'totalKg');
-    o.idealKg.textContent = txt(plan, 'idealKg');
-    o.adjustedKg.textContent = txt(plan, 'adjustedKg');
+    setText(o.dosingWeightKg, txt(plan, 'dosingWeightKg'));
+    setText(o.totalKg, txt(plan, 'totalKg'));
+    setText(o.idealKg, txt(plan, 'idealKg'));
+    setText(o.adjustedKg, txt(plan, 'adjustedKg'));
     var basisCell = { total: o.totalKg, ideal: o.idealKg, adjusted: o.adjustedKg }[plan.weightBasis];
     [o.totalKg, o.idealKg, o.adjustedKg].forEach(function (c) { c.classList.toggle('used', c === basisCell); });
-    o.weightBasisReason.textContent = plan.weightBasisReason || '';
+    setText(o.weightBasisReason, plan.weightBasisReason || '');
 
     // Ladder.
     var rows = '';
     for (var i = 0; i < levels.length; i++) {
       var l = levels[i], lt = l.text || {}, hard = l.mlPerHour == null;
-      rows += '<tr' + (hard ? ' class="hard"' : '') + '><th scope="row">' + (i + 1) + '</th><td>' + esc(lt.dose) + '</td>' +
-        '<td>' + (hard ? '' : esc(lt.mgPerKgPerHour)) + '</td><td>' + (hard ? '' : esc(lt.mgPerHour)) + '</td>' +
-        '<td class="ml">' + (hard ? 'no rate' : esc(lt.mlPerHour)) + '</td><td>' + esc(hard ? 'refused: hard limit' : l.capped ? (l.capNote || 'capped') : '') + '</td></tr>';
+      rows += '<tr' + (hard ? ' class="hard"' : '') + '><th scope="row">' + (i + 1) + '</th>' +
+        '<td class="ml">' + (hard ? 'no rate' : esc(lt.mlPerHour)) + '</td><td>' + esc(lt.dose) + '</td>' +
+        '<td>' + (hard ? '' : esc(lt.mgPerHour)) + '</td><td>' + (hard ? '' : esc(lt.mgPerKgPerHour)) + '</td>' +
+        '<td class="wrap">' + esc(hard ? 'refused: hard limit' : l.capped ? (l.capNote || 'capped') : '') + '</td></tr>';
     }
-    r.ladder.innerHTML = rows;
+    setHtml(r.ladder, rows);
 
     var tt = plan.totals || {};
-    o.sessionTotalMg.textContent = txt(tt, 'sessionMg');
-    o.sessionMl.textContent = txt(tt, 'sessionMl');
-    o.courseTotalMg.textContent = txt(tt, 'courseMg');
-    o.courseMl.textContent = txt(tt, 'courseMl');
-    o.courseMgAtMax.textContent = levels.length > 1 ? txt(tt, 'courseMgAtMax') : '';
-    o.courseMlAtMax.textContent = levels.length > 1 ? txt(tt, 'courseMlAtMax') : '';
+    setText(o.sessionTotalMg, txt(tt, 'sessionMg'));
+    setText(o.sessionMl, txt(tt, 'sessionMl'));
+    setText(o.courseTotalMg, txt(tt, 'courseMg'));
+    setText(o.courseMl, txt(tt, 'courseMl'));
+    setText(o.courseMgAtMax, levels.length > 1 ? txt(tt, 'courseMgAtMax') : '');
+    setText(o.courseMlAtMax, levels.length > 1 ? txt(tt, 'courseMlAtMax') : '');
     r['at-max'].hidden = levels.length < 2;
     var pt = plan.text || {};
-    o.course.textContent = [pt.sessionDuration ? 'Session ' + pt.sessionDuration : '', pt.sessions ? pt.sessions : '',
-      plan.schedule ? 'schedule: ' + plan.schedule : '', pt.observation ? 'observation after infusion ' + pt.observation : ''].filter(Boolean).join(' · ');
+    setText(o.course, [pt.sessionDuration ? 'Session ' + pt.sessionDuration : '', pt.sessions ? pt.sessions : '',
+      plan.schedule ? 'schedule: ' + plan.schedule : '', pt.observation ? 'observation after infusion ' + pt.observation : ''].filter(Boolean).join(' · '));
 
-    o.preparation.textContent = plan.preparation ? (typeof plan.preparation.text === 'string' ? plan.preparation.text : '')
-      : (plan.preparationRefused || 'No preparation recipe for this concentration.');
+    setText(o.preparation, plan.preparation ? (typeof plan.preparation.text === 'string' ? plan.preparation.text : '')
+      : (plan.preparationRefused || 'No preparation recipe for this concentration.'));
     o.preparation.classList.toggle('refused', !plan.preparation);
     var pr = plan.protocol || {};
-    o.premedication.textContent = pr.premedication ? 'Premedication: ' + pr.premedication : 'Premedication: none in this protocol.';
-    o.monitoring.textContent = pr.monitoring ? 'Monitoring: ' + pr.monitoring : '';
+    setText(o.premedication, pr.premedication ? 'Premedication: ' + pr.premedication : 'Premedication: none in this protocol.');
+    setText(o.monitoring, pr.monitoring ? 'Monitoring: ' + pr.monitoring : '');
 
     this._renderAlerts(plan.alerts || []);
     this._renderExtensions(plan);
@@ -686,9 +709,19 @@ class KPElement extends HTMLElement {
     (plan.alerts || []).forEach(function (a) { if (a.level === 'hard') hard++; else if (a.level === 'soft' && !a.acknowledged) open++; });
     status.setAttribute('data-state', plan.confirmed ? 'true' : 'false');
     var soft = (plan.alerts || []).filter(function (a) { return a.level === 'soft'; }).length;
-    status.textContent = plan.confirmed ? (soft ? 'Confirmed: every alert acknowledged. Verify every value before use.' : 'Confirmed: no alert to acknowledge. Verify every value before use.')
+    setText(status, plan.confirmed ? (soft ? 'Confirmed: every alert acknowledged. Verify every value before use.' : 'Confirmed: no alert to acknowledge. Verify every value before use.')
       : hard ? 'Not usable: ' + hard + (hard === 1 ? ' hard limit' : ' hard limits') + ' (see alerts).'
-      : 'Unconfirmed: ' + open + (open === 1 ? ' alert needs' : ' alerts need') + ' acknowledgement.';
+      : 'Unconfirmed: ' + open + (open === 1 ? ' alert needs' : ' alerts need') + ' acknowledgement.');
+  }
+
+  /** The compact bar that keeps the pump rate in view on a phone while the
+   * inputs are edited (a copy for sight only; the results are the record). */
+  _renderMini(plan, invalid) {
+    var r = this._role, first = plan && plan.levels && plan.levels[0];
+    var rate = first && first.mlPerHour != null && first.text ? first.text.mlPerHour : '';
+    setText(r['mini-rate'], plan ? (rate || 'No rate') : '—');
+    setText(r['mini-status'], !plan ? (invalid ? 'fix the marked field' : 'enter the inputs') : plan.confirmed ? 'confirmed' : 'unconfirmed');
+    r.mini.setAttribute('data-state', !plan ? (invalid ? 'invalid' : 'empty') : plan.confirmed ? 'true' : 'false');
   }
 
   _renderAlerts(alerts) {
@@ -701,20 +734,20 @@ class KPElement extends HTMLElement {
       if (!li) {
         li = document.createElement('li');
         li.setAttribute('data-code', a.code);
-        li.innerHTML = '<span class="lvl"></span><p class="text"></p>';
+        setHtml(li, '<span class="lvl"></span><p class="text"></p>');
       }
       keep[a.code] = 1;
       li.className = 'alert ' + a.level + (a.acknowledged ? ' acked' : '');
       li.setAttribute('data-level', a.level);
       li.setAttribute('data-message', a.message);
-      li.querySelector('.lvl').textContent = a.level === 'soft' && a.acknowledged ? 'Acknowledged' : (KP_LEVEL_LABEL[a.level] || a.level);
-      li.querySelector('.text').textContent = a.message;
+      setText(li.querySelector('.lvl'), a.level === 'soft' && a.acknowledged ? 'Acknowledged' : (KP_LEVEL_LABEL[a.level] || a.level));
+      setText(li.querySelector('.text'), a.message);
       var ack = li.querySelector('.ack');
       if (a.level === 'soft') {
         if (!ack) {
           ack = document.createElement('label');
           ack.className = 'ack';
-          ack.innerHTML = '<input type="checkbox" name="acknowledged"> <span>I acknowledge this alert</span>';
+          setHtml(ack, '<input type="checkbox" name="acknowledged"> <span>I acknowledge this alert</span>');
           li.appendChild(ack);
         }
         var box = ack.querySelector('input');
@@ -724,7 +757,7 @@ class KPElement extends HTMLElement {
       if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null);
     }
     Object.keys(byCode).forEach(function (c) { if (!keep[c]) byCode[c].remove(); });
-    if (!sorted.length) ul.innerHTML = '';
+    if (!sorted.length && ul.firstChild) ul.textContent = '';
   }
 
   /* The course: the timeline SVG the core draws, the dated sessions, boosters
@@ -752,7 +785,7 @@ class KPElement extends HTMLElement {
       html += '<li class="window">' + esc(KP_FOLLOW[w.kind] || String(w.kind).replace(/_/g, ' ')) + ': ' + esc(w.from) +
         (w.to && w.to !== w.from ? ' to ' + esc(w.to) : '') + ' · ' + esc(w.source) + ' <span class="tag">' + esc(w.tag) + '</span></li>';
     }
-    if (html !== this._calendarHtml) { this._calendarHtml = html; r.calendar.innerHTML = html; }
+    setHtml(r.calendar, html);
     var has = !!(plan && (plan.timelineSvg || sessions.length));
     r['timeline-empty'].hidden = has;
     this._root.querySelector('[data-action=ics]').hidden = !(plan && sessions.length && this._request);
@@ -769,17 +802,17 @@ class KPElement extends HTMLElement {
     rows.push(['Height', f.heightCm.value ? f.heightCm.value + ' cm' : '']);
     rows.push(['Sex', f.sex.value]);
     rows.push(['Age', (f.ageYears.value ? f.ageYears.value + ' years' : '') + (this._frail.checked ? ' (frail)' : '')]);
-    rows.push(['Weight basis', plan ? plan.weightBasis + (plan.weightBasisReason ? ' (' + plan.weightBasisReason + ')' : '') : f.weightBasis.value]);
+    rows.push(['Weight basis', plan ? (plan.weightBasisReason || plan.weightBasis) : f.weightBasis.selectedOptions[0].textContent]);
     rows.push(['Concentration', plan ? txt(plan, 'concentration') : f.concentrationMgPerMl.value ? f.concentrationMgPerMl.value + ' mg/mL' : '']);
     rows.push(['First session', f.start.value.replace('T', ' ')]);
     var ticked = [];
     this._form.querySelectorAll('input[name=cautions]:checked').forEach(function (c) { ticked.push(c.parentNode.textContent.trim()); });
     rows.push(['Cautions ticked', ticked.join('; ') || 'none']);
-    r['inputs-summary'].innerHTML = rows.map(function (row) {
+    setHtml(r['inputs-summary'], rows.map(function (row) {
       return '<div><dt>' + esc(row[0]) + '</dt><dd>' + esc(row[1] || '—') + '</dd></div>';
-    }).join('');
-    r.printed.textContent = 'Printed ' + nowStamp() + ' · Ketamine Infusion Planner ' + this._version + ' · protocol library ' + this._lib.version +
-      ' · ' + (plan ? (plan.confirmed ? 'plan confirmed' : 'PLAN UNCONFIRMED') : 'NO VALID PLAN') + ' · calculation aid; verify every value.';
+    }).join(''));
+    setText(r.printed, 'Printed ' + nowStamp() + ' · Ketamine Infusion Planner ' + this._version + ' · protocol library ' + this._lib.version +
+      ' · ' + (plan ? (plan.confirmed ? 'plan confirmed' : 'PLAN UNCONFIRMED') : 'NO VALID PLAN') + ' · calculation aid, verify every value.');
   }
 
   _downloadIcs() {

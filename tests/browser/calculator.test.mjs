@@ -133,6 +133,7 @@ test('malformed numbers are refused at the field and no stale value stays on scr
       assert.equal(texts[k], '', `${k} cleared after ${field}=${JSON.stringify(bad)}`);
     }
     assert.equal(await p.confirmedState(), 'invalid');
+    assert.equal((await p.el('[data-role=mini-rate]').textContent()).trim(), '—', 'the phone bar shows no rate');
     assert.equal(await p.plan(), null);
     const events = await page.evaluate(() => window.__planEvents);
     assert.equal(events[events.length - 1].plan, null, 'plan-change fired with null');

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Screenshots of the offline calculator to look at (desktop 1280, phone 375,
+// print as PDF and as a print-media PNG), with a filled-in example plan.
+//   node scripts/screenshots.mjs [outdir]      (default .bench/shots)
+//   KP_PROTOCOL=getson-inpatient KP_WEIGHT=110 ... to vary the example
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = resolve(process.argv[2] || join(root, '.bench/shots'));
+mkdirSync(out, { recursive: true });
+const url = pathToFileURL(join(root, 'dist/ketamine-planner.html')).href;
+const example = {
+  protocol: process.env.KP_PROTOCOL || 'walter-reed-outpatient',
+  weightKg: process.env.KP_WEIGHT || '96',
+  heightCm: process.env.KP_HEIGHT || '178',
+  sex: process.env.KP_SEX || 'male',
+  ageYears: process.env.KP_AGE || '44',
+  concentrationMgPerMl: process.env.KP_CONC || '2',
+};
+
+const profile = mkdtempSync(join(tmpdir(), 'kp-shots-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+async function shoot(name, width, { print = false, ack = true } = {}) {
+  const page = await context.newPage({});
+  await page.setViewportSize({ width, height: 900 });
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
+  await page.goto(url);
+  await page.evaluate(() => window.KetaminePlanner.ready);
+  const p = (sel) => page.locator(`ketamine-planner ${sel}`).first();
+  await p('[name=protocol]').selectOption(example.protocol);
+  for (const [k, v] of Object.entries(example)) {
+    if (k === 'protocol') continue;
+    if (k === 'sex') await p('[name=sex]').selectOption(v); else await p(`[name=${k}]`).fill(v);
+  }
+  if (ack) for (const box of await page.locator('ketamine-planner [data-field=alerts] input[name=acknowledged]').all()) await box.check();
+  await page.waitForTimeout(100); // let the timeline frame draw
+  if (print) {
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4', printBackground: true });
+  }
+  await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  await page.close();
+  console.log(`wrote ${join(out, name)}.png${print ? ' and .pdf' : ''}`);
+}
+
+await shoot('desktop-1280', 1280);
+await shoot('phone-375', 375, { ack: false });
+await shoot('print', 794, { print: true });
+await context.close();
+rmSync(profile, { recursive: true, force: true });
