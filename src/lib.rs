@@ -3,6 +3,9 @@
 //! guardrails. `wasm` is the only module that knows about JavaScript.
 
 pub mod alert;
+// The data files as Rust values (build.rs); the wasm loads them.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod built_in;
 pub mod calendar;
 pub mod error;
 pub mod form;

@@ -6,8 +6,9 @@
 use crate::error::{PlanError, Result};
 use serde::{Deserialize, Serialize};
 
-/// The shipped library. Native code parses it with serde_json; the wasm
-/// build hands it to the browser's `JSON.parse`, so no JSON parser ships.
+/// The shipped library. Native code parses it with serde_json; for the wasm,
+/// build.rs turns it (or the file in `KP_LIBRARY`) into Rust code, so no JSON
+/// reader and no deserializer for these types ship (see `crate::built_in`).
 pub const DEFAULT_LIBRARY_JSON: &str = include_str!("../data/library.json");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,9 +10,9 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// The library in use: the shipped one until a clinic loads its own.
+    /// The protocol library built in (build.rs), checked on first use.
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
-    /// The PK model file, read on first use.
+    /// The PK model file, checked on first use.
     static PK_MODELS: RefCell<Option<pk::Library>> = const { RefCell::new(None) };
 }
 
@@ -20,7 +20,7 @@ fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, JsValue>) -> Result<T, 
     LIBRARY.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            *slot = Some(parse_library(crate::protocol::DEFAULT_LIBRARY_JSON)?);
+            *slot = Some(crate::built_in::library().map_err(js_error)?);
         }
         match slot.as_ref() {
             Some(lib) => f(lib),
@@ -29,23 +29,11 @@ fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, JsValue>) -> Result<T, 
     })
 }
 
-/// JSON text through the browser's parser (no JSON parser ships in the
-/// wasm), read with serde-wasm-bindgen; `invalid` names the file in errors.
-fn parse_json<T: serde::de::DeserializeOwned>(json: &str, invalid: fn(String) -> PlanError) -> Result<T, JsValue> {
-    let value = js_sys::JSON::parse(json).map_err(|e| js_error(invalid(e.as_string().unwrap_or_else(|| "not JSON".to_string()))))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(invalid(e.to_string())))
-}
-
-fn parse_library(json: &str) -> Result<Library, JsValue> {
-    parse_json::<Library>(json, crate::protocol::invalid)?.validated().map_err(js_error)
-}
-
 fn with_pk_models<T>(f: impl FnOnce(&pk::Library) -> Result<T, JsValue>) -> Result<T, JsValue> {
     PK_MODELS.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            let models: pk::Library = parse_json(pk::MODELS_JSON, |why| pk::invalid(why))?;
-            *slot = Some(models.validated().map_err(js_error)?);
+            *slot = Some(crate::built_in::pk_models().map_err(js_error)?);
         }
         match slot.as_ref() {
             Some(models) => f(models),
@@ -82,15 +70,6 @@ pub fn version() -> String {
 #[wasm_bindgen]
 pub fn library() -> Result<JsValue, JsValue> {
     with_library(|lib| to_js(lib))
-}
-
-/// Replaces the library with a clinic's own (JSON text); validated first.
-#[wasm_bindgen(js_name = loadLibrary)]
-pub fn load_library(json: &str) -> Result<JsValue, JsValue> {
-    let lib = parse_library(json)?;
-    let out = to_js(&lib)?;
-    LIBRARY.with(|cell| *cell.borrow_mut() = Some(lib));
-    Ok(out)
 }
 
 #[wasm_bindgen]

@@ -6,9 +6,9 @@ use super::solve::Modes;
 use crate::error::{PlanError, Result};
 use serde::{Deserialize, Serialize};
 
-/// The shipped model file. Native code parses it with serde_json; the wasm
-/// build hands it to the browser's `JSON.parse` (so no JSON parser ships)
-/// and then calls [`Library::validated`].
+/// The shipped model file. Native code parses it with serde_json; for the
+/// wasm, build.rs turns it into Rust code (`crate::built_in`), which is then
+/// checked with [`Library::validated`].
 pub const MODELS_JSON: &str = include_str!("../../data/pk-models.json");
 const FIELD: &str = "pkModels";
 
