@@ -42,7 +42,7 @@ async function shoot(name, width, { print = false, ack = true } = {}) {
     if (k === 'sex') await p('[name=sex]').selectOption(v); else await p(`[name=${k}]`).fill(v);
   }
   if (ack) for (const box of await page.locator('ketamine-planner [data-field=alerts] input[name=acknowledged]').all()) await box.check();
-  await page.waitForTimeout(100); // let the timeline frame draw
+  await page.waitForTimeout(600); // let the timeline frame and the deferred PK preview draw
   if (print) {
     await page.emulateMedia({ media: 'print' });
     await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4', printBackground: true });

@@ -58,9 +58,10 @@ var KetaminePlanner = {
   library: function () { return kpNeed().library(); },
   plan: function (request) { return kpNeed().plan(request); },
   planForm: function (form) { return kpNeed().planForm(form); },
-  simulate: function (request) { return kpNeed().simulate(request); },
+  simulate: function (request, options) { return kpNeed().simulate(request, options); },
   ics: function (request, dtstampUtc) { return kpNeed().ics(request, dtstampUtc); },
-  loadLibrary: function (json) { return kpNeed().loadLibrary(json); }
+  loadLibrary: function (json) { return kpNeed().loadLibrary(json); },
+  pkModels: function () { return kpNeed().pkModels(); }
 };
 
 /* --------------------------------------------------------------- helpers -- */
@@ -338,9 +339,12 @@ function kpTemplate(lib, version) {
     '<p class="hint" data-role="timeline-empty">The session timeline and the course calendar appear here with a valid plan.</p>' +
     '<button type="button" data-action="ics" hidden>Download calendar (.ics)</button></div>' +
 
-  '<div class="card ext" data-ext="pk"><h3>Plasma concentration (model)</h3>' +
+  '<div class="card ext" data-ext="pk"><h3>Predicted plasma concentration (model)</h3>' +
+    '<div class="pk-controls"><label for="f-pkModel">Model</label><select id="f-pkModel" data-role="pk-model"></select>' +
+    '<label class="check"><input type="checkbox" data-role="pk-compare"> Overlay the other adult models</label></div>' +
     '<div class="slot" data-role="pk-svg"></div>' +
-    '<p class="hint" data-role="pk-empty">The pharmacokinetic plot appears here once the engine provides it. Population orientation only, not a target.</p></div>' +
+    '<p class="pk-caption" data-role="pk-caption"></p>' +
+    '<p class="hint">The bands are population orientation, not targets. Plasma concentration only: no published effect-site model exists for ketamine.</p></div>' +
 
   '<div class="print-only card" data-role="print-inputs"><h3>Patient inputs</h3><dl class="inputs-summary" data-role="inputs-summary"></dl></div>' +
   '<div class="print-only card signoff"><h3>Independent double-check</h3>' +
@@ -451,6 +455,14 @@ class KPElement extends HTMLElement {
     this._form.addEventListener('submit', function (e) { e.preventDefault(); });
     this._unit.addEventListener('change', function () { self._setWeightUnit(self._unit.value, true); self._compute(); });
     this._role.alerts = this._out.alerts;
+    this._pkLib = typeof KetaminePlanner.pkModels === 'function' ? KetaminePlanner.pkModels() : null;
+    var models = this._pkLib ? this._pkLib.models : [];
+    this._role['pk-model'].innerHTML = models.map(function (m) {
+      return '<option value="' + esc(m.id) + '">' + esc(m.name) + ' — ' + esc(m.population) + '</option>';
+    }).join('');
+    if (this._pkLib) this._role['pk-model'].value = this._pkLib.defaultModel;
+    this._role['pk-model'].addEventListener('change', function () { self._schedulePk(); });
+    this._role['pk-compare'].addEventListener('change', function () { self._schedulePk(); });
     this._out.alerts.addEventListener('change', function (e) { self._onAck(e); });
     this._role['conc-chips'].addEventListener('click', function (e) {
       var b = e.target.closest('button[data-value]');
@@ -620,8 +632,8 @@ class KPElement extends HTMLElement {
     }
     setText(this._role['form-error'], formError);
 
-    this._renderPlan(plan, missing, Object.keys(shown).length > 0 || !!formError);
     this._plan = plan;
+    this._renderPlan(plan, missing, Object.keys(shown).length > 0 || !!formError);
     if (plan || this._hadPlanEvent) {
       this._hadPlanEvent = !!plan;
       this.dispatchEvent(new CustomEvent('plan-change', { detail: plan, bubbles: true, composed: true }));
@@ -789,8 +801,46 @@ class KPElement extends HTMLElement {
     var has = !!(plan && (plan.timelineSvg || sessions.length));
     r['timeline-empty'].hidden = has;
     this._root.querySelector('[data-action=ics]').hidden = !(plan && sessions.length && this._request);
-    kpSetSvg(r['pk-svg'], plan && plan.pk ? plan.pk.svg : '', this, '_pkSvg');
-    r['pk-empty'].hidden = !!(plan && plan.pk && plan.pk.svg);
+    this._schedulePk();
+  }
+
+  /* The concentration preview costs tens of ms for a long course, so it runs
+   * after typing pauses, never in the keystroke. A plot the current inputs no
+   * longer support is removed in the same update as the edit. */
+  _schedulePk() {
+    var r = this._role, self = this;
+    var key = this._request && this._plan ? JSON.stringify([this._request.protocol, this._request.patient, this._request.weightBasis,
+      this._request.concentrationMgPerMl, this._request.pumpResolutionMlPerHour, this._request.dose, this._request.start,
+      r['pk-model'].value, r['pk-compare'].checked]) : '';
+    if (key === this._pkKey) return;
+    this._pkKey = key;
+    clearTimeout(this._pkTimer);
+    kpSetSvg(r['pk-svg'], '', this, '_pkSvg');
+    setText(r['pk-caption'], key ? 'Calculating the preview…' : 'The preview appears with a valid plan.');
+    if (!key) return;
+    this._pkTimer = setTimeout(function () { self._runPk(key); }, 150);
+  }
+
+  _runPk(key) {
+    var r = this._role;
+    if (key !== this._pkKey || !this._request) return;
+    var model = r['pk-model'].value, compare = [];
+    if (r['pk-compare'].checked && this._pkLib) {
+      this._pkLib.models.forEach(function (m) { if (m.id !== model && m.ageYears && m.ageYears.min >= 18) compare.push(m.id); });
+    }
+    var sim;
+    try {
+      sim = KetaminePlanner.simulate(this._request, { model: model || undefined, compare: compare });
+    } catch (e) {
+      kpSetSvg(r['pk-svg'], '', this, '_pkSvg');
+      setText(r['pk-caption'], 'No preview: ' + (e && e.message ? e.message : e));
+      return;
+    }
+    kpSetSvg(r['pk-svg'], sim.svg, this, '_pkSvg');
+    var m = sim.model || {};
+    var notes = (sim.notes || []).concat(sim.alerts || []).map(function (a) { return a.message; });
+    setText(r['pk-caption'], 'Model: ' + (m.name || model) + ' (' + (m.population || '') + '; ' + (m.source || '') + ', ' + (m.tag || '') + ').' +
+      (notes.length ? ' ' + notes.join(' ') : ''));
   }
 
   _renderPrint(plan) {

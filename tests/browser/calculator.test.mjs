@@ -285,6 +285,36 @@ test('the course calendar and timeline come from the plan; the .ics is made in t
   await page.close();
 });
 
+test('the concentration preview follows the plan, never shows a stale curve, and says when no model applies', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  const svg = p.el('[data-role=pk-svg] svg');
+  await svg.waitFor({ timeout: 5000 });
+  assert.match(await p.el('[data-role=pk-caption]').textContent(), /Model: Domino/);
+  // An edit removes the curve in the same update; it comes back for the new plan.
+  const cleared = await page.locator('ketamine-planner').evaluate((h) => {
+    const input = h.shadowRoot.querySelector('[name=weightKg]');
+    input.value = '72';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return h.shadowRoot.querySelectorAll('[data-role=pk-svg] svg').length;
+  });
+  assert.equal(cleared, 0);
+  await svg.waitFor({ timeout: 5000 });
+  await p.type('weightKg', '7..2');
+  assert.equal(await p.el('[data-role=pk-svg] svg').count(), 0, 'no curve without a valid plan');
+  // Esketamine: no model here; say so instead of drawing.
+  await p.choose('protocol', 'sigtermans-2009-esketamine');
+  await p.type('weightKg', '70');
+  await page.waitForFunction(() => /No preview/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=pk-caption]').textContent), null, { timeout: 5000 });
+  assert.match(await p.el('[data-role=pk-caption]').textContent(), /esketamine/i);
+  assert.equal(await p.el('[data-role=pk-svg] svg').count(), 0);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
 test('phone width 375 px: no horizontal scrolling, the pump rate is readable', async () => {
   const { page, log } = await openPage(browser.context, offlineUrl, { viewport: { width: 375, height: 800 } });
   const p = planner(page);
