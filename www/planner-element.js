@@ -60,7 +60,6 @@ var KetaminePlanner = {
   planForm: function (form) { return kpNeed().planForm(form); },
   simulate: function (request, options) { return kpNeed().simulate(request, options); },
   ics: function (request, dtstampUtc) { return kpNeed().ics(request, dtstampUtc); },
-  loadLibrary: function (json) { return kpNeed().loadLibrary(json); },
   pkModels: function () { return kpNeed().pkModels(); }
 };
 
