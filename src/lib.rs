@@ -17,6 +17,7 @@ pub mod preparation;
 pub mod preview;
 pub mod protocol;
 pub mod request;
+mod sort;
 pub mod timeline;
 pub mod weight;
 pub mod pk;

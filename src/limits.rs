@@ -100,6 +100,6 @@ pub fn dedupe(alerts: Vec<Alert>) -> Vec<Alert> {
             out.push(a);
         }
     }
-    out.sort_by_key(|a| std::cmp::Reverse(a.level));
+    crate::sort::sort_by(&mut out, |a, b| a.level > b.level);
     out
 }

@@ -519,7 +519,7 @@ fn session_events(input: &TimelineInput, start: LocalDateTime) -> Result<Vec<Tim
         EventKind::DischargeEarliest,
         DISCHARGE_LABEL,
     ));
-    events.sort_by_key(|e| (e.at, e.kind));
+    crate::sort::sort_by(&mut events, |a, b| (a.at, a.kind) < (b.at, b.kind));
     Ok(events)
 }
 

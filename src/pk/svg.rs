@@ -73,7 +73,7 @@ fn phase_hours(phases: &[RateSegment]) -> Vec<(f64, f64)> {
                 && s.end_min.is_finite()
         })
         .collect();
-    on.sort_by(|a, b| a.start_min.total_cmp(&b.start_min));
+    crate::sort::sort_by(&mut on, |a, b| a.start_min.total_cmp(&b.start_min).is_lt());
     let mut out: Vec<(f64, f64)> = Vec::new();
     for s in on {
         match out.last_mut() {
@@ -373,7 +373,7 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
         .into_iter()
         .flatten()
         .collect();
-        keep.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::sort::sort_by(&mut keep, |a, b| a.0.total_cmp(&b.0).is_lt());
         keep.dedup();
         for (x, y) in keep {
             let _ = write!(d, "{}{x:.1} {y:.1}", if *pen_down { "L" } else { "M" });
