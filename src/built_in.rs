@@ -30,6 +30,19 @@ fn unit_variant<T: serde::de::DeserializeOwned>(index: u32) -> core::result::Res
     T::deserialize(serde::de::IntoDeserializer::<serde::de::value::Error>::into_deserializer(index))
 }
 
+/// A drug's name for running text ("ketamine (racemic)"): `to_lowercase`.
+/// The wasm holds only the built-in library (nothing loads drugs at run
+/// time), so when build.rs found every drug name ASCII, ASCII lowering gives
+/// the same text and Unicode's case tables stay out of the wasm (about 8 KB
+/// gzipped). A way to load a library at run time in the wasm must drop this.
+pub fn lowercase_drug_name(drug: &crate::protocol::Drug) -> String {
+    if cfg!(target_arch = "wasm32") && library::ASCII_DRUG_NAMES {
+        drug.name.to_ascii_lowercase()
+    } else {
+        drug.name.to_lowercase()
+    }
+}
+
 /// The protocol library built in (data/library.json, or `KP_LIBRARY`), validated.
 pub fn library() -> Result<crate::protocol::Library> {
     library::value().map_err(|e| crate::protocol::invalid(e.to_string()))?.validated()
@@ -49,6 +62,18 @@ mod tests {
         let text = std::fs::read_to_string(env!("KP_LIBRARY_SOURCE")).unwrap();
         let parsed = crate::protocol::Library::from_json(&text).unwrap();
         assert_eq!(format!("{:?}", library().unwrap()), format!("{parsed:?}"));
+    }
+
+    #[test]
+    fn the_wasm_lowercases_drug_names_as_to_lowercase_does() {
+        let drugs = library().unwrap().drugs;
+        assert_eq!(library::ASCII_DRUG_NAMES, drugs.iter().all(|d| d.name.is_ascii()));
+        for d in drugs {
+            if library::ASCII_DRUG_NAMES {
+                assert_eq!(d.name.to_ascii_lowercase(), d.name.to_lowercase());
+            }
+            assert_eq!(lowercase_drug_name(&d), d.name.to_lowercase());
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn check_concentration(drug: &Drug, mg_per_ml: f64, alerts: &mut Vec<Alert>)
         let known = if list.is_empty() { "none in this library".to_string() } else { list };
         alerts.push(Alert::soft(
             "concentration_non_standard",
-            format!("{} is not a standard {} infusion concentration (standard: {known}). Check the preparation.", with_unit(mg_per_ml, 2, "mg/mL"), drug.name.to_lowercase()),
+            format!("{} is not a standard {} infusion concentration (standard: {known}). Check the preparation.", with_unit(mg_per_ml, 2, "mg/mL"), crate::built_in::lowercase_drug_name(drug)),
         ));
     }
     false

@@ -422,7 +422,7 @@ fn order(p: &Protocol, patient: &ValidPatient, req: &PlanRequest, concentration:
     let sessions = whole("sessions", o.sessions, 1, 60, "sessions")?.unwrap_or(p.course.sessions);
     let schedule = request::parse_schedule(o.schedule.as_deref())?.unwrap_or(p.course.schedule);
     if schedule != p.course.schedule && !p.course.schedule_options.contains(&schedule) {
-        return Err(PlanError::new("schedule", "not_offered", format!("This protocol's schedule is {:?}; use the custom protocol for another.", p.course.schedule).to_lowercase()));
+        return Err(PlanError::new("schedule", "not_offered", format!("This protocol's schedule is {:?}; use the custom protocol for another.", p.course.schedule).to_ascii_lowercase()));
     }
     let sessions = if schedule == Schedule::Continuous { 1 } else { sessions };
     let observation_minutes = whole("observationMinutes", o.observation_minutes, 0, 1440, "min")?.unwrap_or(p.observation_minutes);

@@ -59,7 +59,7 @@ pub fn prepare(lib: &Library, drug: &Drug, mg_per_ml: f64, volume_ml: Option<f64
     let Some(vial) = vial else {
         return Err(format!(
             "No {} vial is strong enough: {} needs more vial volume than the final volume of {}.",
-            drug.name.to_lowercase(),
+            crate::built_in::lowercase_drug_name(drug),
             with_unit(drug_mg, decimals::MG, "mg"),
             with_unit(final_ml, decimals::ML, "mL")
         ));
@@ -71,7 +71,7 @@ pub fn prepare(lib: &Library, drug: &Drug, mg_per_ml: f64, volume_ml: Option<f64
     let text = format!(
         "{} {} in {}: draw {} from {} vials and make up to {} with sodium chloride 0.9% (about {}).",
         with_unit(drug_mg, decimals::MG, "mg"),
-        drug.name.to_lowercase(),
+        crate::built_in::lowercase_drug_name(drug),
         with_unit(final_ml, decimals::ML, "mL"),
         with_unit(vial_ml, 2, "mL"),
         with_unit(vial, 0, "mg/mL"),
