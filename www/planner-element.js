@@ -358,8 +358,9 @@ function kpTemplate(lib, version) {
 '</div>' +
 
 '<details class="refs"><summary>References and evidence tags</summary>' +
-  '<ul class="tags">' + tags + '</ul><ul class="sources">' + refs + '</ul>' +
-  '<p class="hint">Contraindications and cautions: Cohen 2018 ASRA/AAPM/ASA consensus; ketamine label. Ideal body weight: Devine 1974.</p>' +
+  '<ul class="tags">' + tags + '</ul><h4>Protocols</h4><ul class="sources">' + refs + '</ul>' +
+  '<h4>Pharmacokinetic models and orientation bands</h4><ul class="sources" data-role="pk-refs"></ul>' +
+  '<p class="hint">Contraindications and cautions: ' + esc(lib.cautionsSource || 'Cohen 2018 ASRA/AAPM/ASA consensus; ketamine label') + '. Ideal body weight: Devine 1974.</p>' +
 '</details>' +
 '<footer class="foot">Protocol library ' + esc(lib.version) + ' · planner ' + esc(version) + ' · calculation aid; verify every value.</footer>' +
 '</div>';
@@ -460,6 +461,11 @@ class KPElement extends HTMLElement {
       return '<option value="' + esc(m.id) + '">' + esc(m.name) + ' — ' + esc(m.population) + '</option>';
     }).join('');
     if (this._pkLib) this._role['pk-model'].value = this._pkLib.defaultModel;
+    this._role['pk-refs'].innerHTML = this._pkLib ? this._pkLib.models.map(function (m) {
+      return '<li><b>' + esc(m.name) + '</b> <span class="tag">' + esc(m.tag) + '</span> (' + esc(m.population) + ')<br>' + esc(m.source) + '</li>';
+    }).concat((this._pkLib.bands || []).map(function (b) {
+      return '<li><b>' + esc(b.label) + '</b> band <span class="tag">' + esc(b.tag) + '</span><br>' + esc(b.source) + '</li>';
+    })).join('') : '';
     this._role['pk-model'].addEventListener('change', function () { self._schedulePk(); });
     this._role['pk-compare'].addEventListener('change', function () { self._schedulePk(); });
     this._out.alerts.addEventListener('change', function (e) { self._onAck(e); });
