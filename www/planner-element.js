@@ -702,11 +702,12 @@ class KPElement extends HTMLElement {
 
     var tt = plan.totals || {};
     setText(o.sessionTotalMg, txt(tt, 'sessionMg'));
-    setText(o.sessionMl, txt(tt, 'sessionMl'));
+    // The volume line only when it says something the mg line does not (a refused rate gives one reason for both).
+    setText(o.sessionMl, txt(tt, 'sessionMl') !== txt(tt, 'sessionMg') ? txt(tt, 'sessionMl') : '');
     setText(o.courseTotalMg, txt(tt, 'courseMg'));
-    setText(o.courseMl, txt(tt, 'courseMl'));
+    setText(o.courseMl, txt(tt, 'courseMl') !== txt(tt, 'courseMg') ? txt(tt, 'courseMl') : '');
     setText(o.courseMgAtMax, levels.length > 1 ? txt(tt, 'courseMgAtMax') : '');
-    setText(o.courseMlAtMax, levels.length > 1 ? txt(tt, 'courseMlAtMax') : '');
+    setText(o.courseMlAtMax, levels.length > 1 && txt(tt, 'courseMlAtMax') !== txt(tt, 'courseMgAtMax') ? txt(tt, 'courseMlAtMax') : '');
     r['at-max'].hidden = levels.length < 2;
     var pt = plan.text || {};
     setText(o.course, [pt.sessionDuration ? 'Session ' + pt.sessionDuration : '', pt.sessions ? pt.sessions : '',

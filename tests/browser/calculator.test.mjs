@@ -174,6 +174,7 @@ test('a hard limit shows the reason and no rate (custom 2.5 mg/kg/h)', async () 
   assert.equal(await hard.locator('input').count(), 0, 'a hard alert cannot be acknowledged');
   assert.equal(await p.confirmedState(), 'false');
   assert.doesNotMatch(await p.el('[data-role=ladder]').textContent(), /mL\/h/);
+  for (const k of ['sessionTotalMg', 'courseTotalMg', 'courseMl']) assert.doesNotMatch(await p.text(k), /\d/, `${k} has no number`);
   // Back under the limit: a rate again (1 mg/kg/h x 70 kg = 70 mg/h = 35 mL/h at 2 mg/mL).
   await p.type('startDose', '1');
   assert.equal(await p.text('mlPerHour'), '35 mL/h');
