@@ -70,10 +70,7 @@ fn readable(t: LocalDateTime) -> String {
 
 fn format_mg(mg: Option<f64>) -> String {
     match mg {
-        Some(v) => {
-            let text = format!("{v:.1}");
-            format!("{} mg", text.strip_suffix(".0").unwrap_or(&text))
-        }
+        Some(v) => crate::numbers::with_unit(v, crate::numbers::decimals::MG, "mg"),
         None => "not shown (a rate step is hard-limited)".to_string(),
     }
 }

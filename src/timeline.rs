@@ -410,12 +410,9 @@ fn event(at: LocalDateTime, kind: EventKind, label: impl Into<String>) -> Timeli
 }
 
 /// Pump rate as printed: one decimal, two when the pump resolution needs it.
-pub(crate) fn format_ml(ml: f64) -> String {
-    let text = format!("{ml:.2}");
-    match text.strip_suffix('0') {
-        Some(short) => short.to_string(),
-        None => text,
-    }
+/// mL/h as the pump shows it: ISMP style, up to 0.01 mL/h.
+fn format_ml(ml: f64) -> String {
+    crate::numbers::format(ml, 2)
 }
 
 fn rate_label(step: &RateChange) -> String {

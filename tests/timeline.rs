@@ -306,7 +306,7 @@ fn clock_driven_titration_steps() {
         .map(|e| e.label.as_str())
         .collect();
     assert_eq!(labels[0], "Rate change: 25 mg/h = 12.5 mL/h");
-    assert_eq!(labels[1], "Rate change: 30 mg/h = 15.0 mL/h");
+    assert_eq!(labels[1], "Rate change: 30 mg/h = 15 mL/h");
     assert!(labels[2].contains("no pump rate"));
     assert_eq!(s.cumulative_mg, None);
     // Same minute: the rate change sorts before the vital-sign row.
@@ -323,10 +323,12 @@ fn clock_driven_titration_steps() {
     assert!(
         svg.contains("role=\"img\"") && svg.contains("<title>Session 1: arrival 2026-12-07T07:30")
     );
+    // ISMP: no trailing zero anywhere on the drawing.
+    assert!(!svg.contains(".0 mL/h"), "{svg}");
     for text in [
-        "10.0 mL/h",
+        ">10 mL/h",
         "12.5 mL/h",
-        "15.0 mL/h",
+        ">15 mL/h",
         "no rate",
         "Infusion",
         "Observation",
