@@ -68,13 +68,6 @@ fn readable(t: LocalDateTime) -> String {
     format!("{} {h:02}:{m:02}", t.date())
 }
 
-fn format_mg(mg: Option<f64>) -> String {
-    match mg {
-        Some(v) => crate::numbers::with_unit(v, crate::numbers::decimals::MG, "mg"),
-        None => "not shown (a rate step is hard-limited)".to_string(),
-    }
-}
-
 fn session_description(summary: &str, s: &SessionTimeline, count: usize) -> String {
     let mut lines = vec![
         summary.to_string(),
@@ -93,8 +86,8 @@ fn session_description(summary: &str, s: &SessionTimeline, count: usize) -> Stri
         ),
         format!(
             "Planned dose this session: {}; cumulative: {}.",
-            format_mg(s.planned_mg),
-            format_mg(s.cumulative_mg)
+            s.text.planned_mg,
+            s.text.cumulative_mg
         ),
     ];
     // Every event except the 15-min vital-sign rows, which belong on the sheet.

@@ -136,6 +136,8 @@ pub struct PlanText {
     pub concentration: String,
     pub session_duration: String,
     pub observation: String,
+    /// "1 session", "10 sessions".
+    pub sessions: String,
 }
 
 /// The order after overrides: what each level is computed from.
@@ -151,6 +153,9 @@ struct Order {
 }
 
 pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
+    if req.protocol.trim().is_empty() {
+        return Err(PlanError::new("protocol", "required", "Choose a protocol."));
+    }
     let protocol = lib
         .protocol(&req.protocol)
         .ok_or_else(|| PlanError::new("protocol", "unknown_protocol", format!("Unknown protocol \"{}\".", req.protocol)))?;
@@ -231,6 +236,7 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
         concentration: with_unit(concentration, decimals::CONCENTRATION, "mg/mL"),
         session_duration: minutes_text(order.session_minutes),
         observation: minutes_text(order.observation_minutes),
+        sessions: format!("{} {}", order.sessions, if order.sessions == 1 { "session" } else { "sessions" }),
     };
     Ok(Plan {
         planner_version: crate::VERSION.to_string(),

@@ -5,7 +5,8 @@
 use crate::alert::Alert;
 use crate::error::{PlanError, Result};
 use crate::pk::{self, PkPatient, RateSegment, SessionMark, SimOptions, Simulation};
-use crate::plan::Plan;
+use crate::numbers::with_unit;
+use crate::plan::{minutes_text, Plan};
 use crate::protocol::Titration;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,46 @@ pub struct Preview {
     /// What the preview assumed, for the caption (e.g. "first level only").
     pub notes: Vec<Alert>,
     pub svg: String,
+    pub text: PreviewText,
+}
+
+/// The primary model's figures as shown: unit beside each number.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewText {
+    pub peak: String,
+    pub threshold: String,
+    pub sessions: Vec<SessionLevelsText>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionLevelsText {
+    pub end: String,
+    pub discharge: String,
+    pub minutes_to_threshold: String,
+}
+
+fn text(sim: &Simulation) -> PreviewText {
+    let ng = |v: f64| with_unit(v, 0, "ng/mL");
+    let threshold = ng(sim.threshold_ng_per_ml);
+    PreviewText {
+        peak: format!("{} at {} after the first start", ng(sim.peak.ng_per_ml), minutes_text(sim.peak.at_minute.round() as u32)),
+        sessions: sim
+            .sessions
+            .iter()
+            .map(|s| SessionLevelsText {
+                end: ng(s.end_ng_per_ml),
+                discharge: ng(s.discharge_ng_per_ml),
+                minutes_to_threshold: match s.minutes_to_threshold {
+                    Some(m) if m <= 0.0 => format!("already below {threshold} at the end of the infusion"),
+                    Some(m) => format!("{} after the end of the infusion", minutes_text(m.round() as u32)),
+                    None => format!("not below {threshold} within the plotted time"),
+                },
+            })
+            .collect(),
+        threshold,
+    }
 }
 
 pub fn preview(models: &pk::Library, plan: &Plan, age_years: Option<f64>, options: &PreviewOptions) -> Result<Preview> {
@@ -50,7 +91,8 @@ pub fn preview(models: &pk::Library, plan: &Plan, age_years: Option<f64>, option
     let compare = if others.is_empty() { Vec::new() } else { pk::compare(models, &others, &patient, &segments, &sim_options)? };
     let all: Vec<Simulation> = std::iter::once(primary.clone()).chain(compare.iter().cloned()).collect();
     let svg = pk::svg_plot(&all, &segments, &models.bands);
-    Ok(Preview { primary, compare, notes, svg })
+    let text = text(&primary);
+    Ok(Preview { primary, compare, notes, svg, text })
 }
 
 /// Minutes from the first session's start to each session's start: the

@@ -136,6 +136,19 @@ pub struct SessionTimeline {
     /// session's dose is unknown, rather than a sum that looks complete.
     pub cumulative_mg: Option<f64>,
     pub events: Vec<TimelineEvent>,
+    pub text: SessionText,
+}
+
+/// The session's doses as shown (ISMP, unit beside the number).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionText {
+    pub planned_mg: String,
+    pub cumulative_mg: String,
+}
+
+fn mg_text(mg: Option<f64>) -> String {
+    mg.map_or_else(|| "no dose: a rate is refused".to_string(), |v| crate::numbers::with_unit(v, crate::numbers::decimals::MG, "mg"))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -611,6 +624,7 @@ pub fn build_timeline(input: &TimelineInput) -> Result<Timeline> {
             planned_mg: *mg,
             cumulative_mg: cumulative,
             events,
+            text: SessionText { planned_mg: mg_text(*mg), cumulative_mg: mg_text(cumulative) },
         });
     }
     let course_end = sessions

@@ -277,6 +277,7 @@ fn field_errors_name_the_field() {
         err(r)
     };
     assert_eq!(base(json!({"protocol": "nope"})), ("protocol".into(), "unknown_protocol".into()));
+    assert_eq!(base(json!({"protocol": ""})), ("protocol".into(), "required".into()));
     assert_eq!(base(json!({"patient": {}})), ("weightKg".into(), "required".into()));
     assert_eq!(base(json!({"patient": {"weightKg": 401}})), ("weightKg".into(), "out_of_range".into()));
     assert_eq!(base(json!({"patient": {"weightKg": 0.5}})), ("weightKg".into(), "out_of_range".into()));

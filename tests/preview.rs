@@ -69,3 +69,13 @@ fn clock_driven_steps_feed_the_solver_and_esketamine_is_refused() {
     let e = run(json!({"protocol": "custom", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "dose": {"startDose": 3}}), PreviewOptions::default()).unwrap_err();
     assert_eq!(e.code, "no_rate");
 }
+
+#[test]
+fn preview_figures_come_formatted() {
+    let got = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap();
+    // Formatted from the same numbers: whole ng/mL, unit beside.
+    let end = got.primary.sessions[0].end_ng_per_ml;
+    assert_eq!(got.text.sessions[0].end, format!("{} ng/mL", ketamine_planner::numbers::format(end, 0)));
+    assert!(got.text.peak.contains(" ng/mL at "));
+    assert!(got.text.sessions[0].minutes_to_threshold.contains("after the end of the infusion") || got.text.sessions[0].minutes_to_threshold.contains("already below"));
+}
