@@ -22,7 +22,7 @@ cargo test --all-targets
 
 echo "test: browser build and headless Chromium"
 KP_SKIP_SETUP=1 bash scripts/build.sh
-bash scripts/test-browser.sh
+KP_SKIP_BUILD=1 bash scripts/test-browser.sh
 
 echo "test: fuzzing (${KP_FUZZ_SECONDS:-20} s per target)"
 bash scripts/fuzz.sh "${KP_FUZZ_SECONDS:-20}"
