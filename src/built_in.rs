@@ -26,8 +26,34 @@ fn s(text: &str) -> String {
 
 /// A unit enum variant by its index, through the enum's serde derive (the
 /// generated code knows only the serialized form).
-fn unit_variant<T: serde::de::DeserializeOwned>(index: u32) -> core::result::Result<T, serde::de::value::Error> {
-    T::deserialize(serde::de::IntoDeserializer::<serde::de::value::Error>::into_deserializer(index))
+fn unit_variant<T: serde::de::DeserializeOwned>(index: u32) -> core::result::Result<T, NoVariant> {
+    T::deserialize(serde::de::IntoDeserializer::<NoVariant>::into_deserializer(index))
+}
+
+/// An index that names no variant (build.rs and the crate disagree, which
+/// cannot happen: both compile the same source). Its own type rather than
+/// serde's, whose messages would link float formatting into the wasm.
+#[derive(Debug)]
+pub(crate) struct NoVariant;
+
+impl std::fmt::Display for NoVariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an enum variant index out of range")
+    }
+}
+
+impl std::error::Error for NoVariant {}
+
+impl serde::de::Error for NoVariant {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        NoVariant
+    }
+    fn invalid_type(_: serde::de::Unexpected, _: &dyn serde::de::Expected) -> Self {
+        NoVariant
+    }
+    fn invalid_value(_: serde::de::Unexpected, _: &dyn serde::de::Expected) -> Self {
+        NoVariant
+    }
 }
 
 /// A drug's name for running text ("ketamine (racemic)"): `to_lowercase`.

@@ -8,6 +8,7 @@ use crate::request::PlanRequest;
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 thread_local! {
     /// The protocol library built in (build.rs), checked on first use.
@@ -43,22 +44,20 @@ fn with_pk_models<T>(f: impl FnOnce(&pk::Library) -> Result<T, JsValue>) -> Resu
 }
 
 fn js_error(e: PlanError) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
+    let err = crate::js::JsErr::new(&e.message);
     err.set_name("PlanError");
-    let obj: &JsValue = err.as_ref();
-    let _ = js_sys::Reflect::set(obj, &"field".into(), &e.field.into());
-    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code.into());
+    let obj: &crate::js::Obj = err.unchecked_ref();
+    obj.set("field", &e.field.into());
+    obj.set("code", &e.code.into());
     err.into()
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(PlanError::new("result", "serialize", e.to_string())))
+    crate::js::to_value(value).map_err(|e| js_error(PlanError::new("result", "serialize", e.to_string())))
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(PlanError::new("request", "invalid_request", format!("The request is not valid: {e}."))))
+    crate::js::from_value(value).map_err(|e| js_error(PlanError::new("request", "invalid_request", format!("The request is not valid: {e}."))))
 }
 
 #[wasm_bindgen]
@@ -69,7 +68,7 @@ pub fn version() -> String {
 /// The library in use (drugs, containers, cautions, protocols, version).
 #[wasm_bindgen]
 pub fn library() -> Result<JsValue, JsValue> {
-    with_library(|lib| to_js(lib))
+    with_library(to_js)
 }
 
 #[wasm_bindgen]
@@ -116,5 +115,5 @@ pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
 /// The PK models, bands and their sources, for the model picker.
 #[wasm_bindgen(js_name = pkModels)]
 pub fn pk_models() -> Result<JsValue, JsValue> {
-    with_pk_models(|models| to_js(models))
+    with_pk_models(to_js)
 }
