@@ -58,10 +58,30 @@ var KetaminePlanner = {
   library: function () { return kpNeed().library(); },
   plan: function (request) { return kpNeed().plan(request); },
   planForm: function (form) { return kpNeed().planForm(form); },
-  simulate: function (request, options) { return kpNeed().simulate(request, options); },
+  simulate: function (request, options) { return kpSimulate(request, options); },
   ics: function (request, dtstampUtc) { return kpNeed().ics(request, dtstampUtc); },
   pkModels: function () { return kpNeed().pkModels(); }
 };
+
+/* simulate(request, options) as the core takes it, or issue 5's single object
+ * simulate({ ...request, model, compare, resolutionMinutes, horizonMinutes,
+ * thresholdNgPerMl }): those keys are split off the plan request here and
+ * passed as `options` (a key also given in `options` wins there). */
+var KP_PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl'];
+function kpSimulate(request, options) {
+  var req = request, opts = options, split = null;
+  if (request && typeof request === 'object' && !Array.isArray(request)) {
+    for (var i = 0; i < KP_PREVIEW_KEYS.length; i++) {
+      var k = KP_PREVIEW_KEYS[i];
+      if (!Object.prototype.hasOwnProperty.call(request, k)) continue;
+      if (!split) { split = {}; req = Object.assign({}, request); }
+      split[k] = request[k];
+      delete req[k];
+    }
+  }
+  if (split) opts = Object.assign(split, options && typeof options === 'object' ? options : {});
+  return kpNeed().simulate(req, opts);
+}
 
 /* --------------------------------------------------------------- helpers -- */
 

@@ -24,12 +24,12 @@ test('KetaminePlanner has the documented shape', async () => {
     return {
       ready: k.ready instanceof Promise,
       version: typeof k.version,
-      fns: ['library', 'plan', 'planForm', 'simulate', 'ics'].filter((f) => typeof k[f] === 'function'),
+      fns: ['library', 'plan', 'planForm', 'simulate', 'ics', 'pkModels'].filter((f) => typeof k[f] === 'function'),
       lib: (() => { const l = k.library(); return { version: typeof l.version, drugs: l.drugs.length, protocols: l.protocols.map((p) => p.id) }; })(),
       element: !!customElements.get('ketamine-planner'),
     };
   });
-  assert.deepEqual(shape.fns, ['library', 'plan', 'planForm', 'simulate', 'ics']);
+  assert.deepEqual(shape.fns, ['library', 'plan', 'planForm', 'simulate', 'ics', 'pkModels']);
   assert.equal(shape.ready, true);
   assert.equal(shape.version, 'string');
   assert.equal(shape.lib.version, 'string');
@@ -105,6 +105,54 @@ test('ics() returns an RFC 5545 calendar for the request', async () => {
   assert.match(text, /^BEGIN:VCALENDAR\r\n/);
   assert.match(text, /END:VCALENDAR\r\n$/);
   assert.equal((text.match(/BEGIN:VEVENT/g) || []).length >= 10, true);
+});
+
+test('simulate(): the two-argument form and issue 5\'s single object give the same preview', async () => {
+  const r = await page.evaluate(() => {
+    const K = window.KetaminePlanner;
+    const request = { protocol: 'schwartzman-2009', patient: { weightKg: 70 }, concentrationMgPerMl: 1, start: '2026-12-07T08:00' };
+    const frozen = JSON.stringify(request);
+    const shape = (s) => ({
+      model: s.model.id, n: s.times.length, nc: s.concentrationsNgPerMl.length, peak: s.peak.ngPerMl, peakAt: s.peak.atMinute,
+      step: s.times[1] - s.times[0], threshold: s.thresholdNgPerMl, sessions: s.sessions.length,
+      compare: (s.compare || []).map((c) => c.model.id), compareLengths: (s.compare || []).map((c) => c.times.length === s.times.length && c.concentrationsNgPerMl.length === s.times.length),
+      finite: s.concentrationsNgPerMl.every((c) => Number.isFinite(c) && c >= 0), svg: /^<svg/.test(s.svg), text: s.text,
+    });
+    const two = shape(K.simulate(request));
+    const twoOpts = shape(K.simulate(request, { model: 'hijazi-2003', compare: ['domino', 'kamp-2020'], resolutionMinutes: 1, thresholdNgPerMl: 50 }));
+    const one = shape(K.simulate({ ...request, model: 'hijazi-2003', compare: ['domino', 'kamp-2020'], resolutionMinutes: 1, thresholdNgPerMl: 50 }));
+    const oneDefault = shape(K.simulate({ ...request, model: 'domino' }));
+    const horizon = shape(K.simulate({ ...request, horizonMinutes: 600, resolutionMinutes: 10 }, null));
+    // A key in `options` wins over the same key in the request.
+    const both = shape(K.simulate({ ...request, model: 'hijazi-2003' }, { model: 'kamp-2020' }));
+    return { two, twoOpts, one, oneDefault, horizon, both, untouched: JSON.stringify(request) === frozen };
+  });
+  // Two-argument form, default model.
+  assert.equal(r.two.model, 'domino');
+  assert.equal(r.two.n, r.two.nc);
+  assert.ok(r.two.n > 100, `${r.two.n} points`);
+  assert.ok(r.two.peak > 0);
+  assert.equal(r.two.sessions, 10);
+  assert.equal(r.two.finite, true);
+  assert.equal(r.two.svg, true);
+  assert.equal(r.two.threshold, 100);
+  assert.deepEqual(r.two.compare, []);
+  // Options honoured: model, overlays, 1-min resolution, threshold.
+  assert.equal(r.twoOpts.model, 'hijazi-2003');
+  assert.deepEqual(r.twoOpts.compare, ['domino', 'kamp-2020']);
+  assert.deepEqual(r.twoOpts.compareLengths, [true, true]);
+  assert.equal(r.twoOpts.step, 1);
+  assert.equal(r.twoOpts.threshold, 50);
+  assert.equal(r.twoOpts.text.threshold, '50 ng/mL');
+  assert.ok(r.twoOpts.n > r.two.n, '1-min resolution gives more points than the default');
+  // The single object is the same call.
+  assert.deepEqual(r.one, r.twoOpts);
+  assert.equal(r.oneDefault.model, 'domino');
+  assert.deepEqual(r.oneDefault, r.two);
+  assert.equal(r.horizon.step, 10);
+  assert.ok(r.horizon.n < r.two.n, `horizon 600 min gives ${r.horizon.n} points`);
+  assert.equal(r.both.model, 'kamp-2020');
+  assert.equal(r.untouched, true, 'the caller\'s request object is not modified');
 });
 
 test('no console error, page error or request beyond the file during all API calls', async () => {
