@@ -110,6 +110,39 @@ function nowStamp() {
 function kpSplit(dt) { var t = String(dt || ''); var i = t.indexOf('T'); return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)]; }
 
 var KP_FOLLOW = { reassess: 'Reassess', booster_window: 'Booster window', benefit_window: 'Expected benefit', relief_window: 'Expected relief' };
+var KP_SCHEDULE = { single: '', daily: 'daily, consecutive days', weekdays: 'weekdays, Monday to Friday', continuous: 'one continuous infusion' };
+
+/** "2026-12-07T08:00" as a time, with its date in front when it is not `day`. */
+function kpAt(dt, day) { var p = kpSplit(dt); return p[0] === day ? p[1] : p[0] + ' ' + p[1]; }
+
+/** The preview's figures, as the core wrote them: the peak, then the level at
+ * the end of the infusion, at the earliest discharge and the time until below
+ * the threshold, for the one session or per session of a course (consecutive
+ * sessions with the same three figures share a row). */
+function kpPkFigures(t) {
+  var rows = Array.isArray(t.sessions) ? t.sessions : [];
+  var below = t.threshold ? 'Falls below ' + t.threshold : 'Falls below the threshold';
+  function item(label, value) { return value ? '<div><dt>' + esc(label) + '</dt><dd>' + esc(value) + '</dd></div>' : ''; }
+  var html = '<dl class="pk-fig">' + item('Peak', t.peak);
+  if (rows.length === 1) {
+    return html + item('At the end of the infusion', rows[0].end) + item('At the earliest discharge', rows[0].discharge) +
+      item(below, rows[0].minutesToThreshold) + '</dl>';
+  }
+  html += '</dl>';
+  if (!rows.length) return html;
+  var groups = [];
+  for (var i = 0; i < rows.length; i++) {
+    var x = rows[i], g = groups[groups.length - 1];
+    if (g && g.end === x.end && g.discharge === x.discharge && g.below === x.minutesToThreshold) g.to = i + 1;
+    else groups.push({ from: i + 1, to: i + 1, end: x.end, discharge: x.discharge, below: x.minutesToThreshold });
+  }
+  return html + '<div class="scroll"><table class="pk-sessions"><thead><tr><th scope="col">Session</th><th scope="col">At the end of the infusion</th>' +
+    '<th scope="col">At the earliest discharge</th><th scope="col">' + esc(below) + '</th></tr></thead><tbody>' +
+    groups.map(function (g) {
+      return '<tr><th scope="row">' + g.from + (g.to > g.from ? ' to ' + g.to : '') + '</th><td>' + esc(g.end) + '</td><td>' + esc(g.discharge) +
+        '</td><td>' + esc(g.below) + '</td></tr>';
+    }).join('') + '</tbody></table></div>';
+}
 
 /** Puts an SVG string from the core into `slot`: the old drawing goes at once
  * (never a stale picture), the new one is parsed once per frame just before
@@ -129,6 +162,17 @@ function kpSetSvg(slot, svg, owner, key) {
     var el = kpParseSvg(owner[key]);
     if (el) slot.appendChild(el);
   });
+}
+
+/** Draws a pending SVG now (before printing: no frame may come first). */
+function kpFlushSvg(slot, owner, key) {
+  var pending = key + 'Frame';
+  if (!owner[pending]) return;
+  cancelAnimationFrame(owner[pending]);
+  owner[pending] = 0;
+  if (slot.firstChild || !owner[key]) return;
+  var el = kpParseSvg(owner[key]);
+  if (el) slot.appendChild(el);
 }
 
 function kpParseSvg(svg) {
@@ -257,7 +301,8 @@ function kpTemplate(lib, version) {
   '<p class="versions"><span data-field="plannerVersion">Version ' + esc(version) + '</span> · <span data-field="libraryVersion">Protocol library ' + esc(lib.version) + '</span></p></div>' +
   '<p class="use"><b>Intended use:</b> calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. ' +
   'IV ketamine for chronic pain is off-label. The planner computes what you choose and recommends nothing. Nothing you enter leaves this device.</p>' +
-  '<div class="actions"><button type="button" data-action="print">Print bedside sheet</button></div>' +
+  '<div class="actions"><button type="button" data-action="print">Print bedside sheet</button>' +
+  '</div>' +
 '</header>' +
 '<div class="layout">' +
 '<form class="inputs" novalidate autocomplete="off" aria-label="Infusion inputs">' +
@@ -354,7 +399,12 @@ function kpTemplate(lib, version) {
     '<p data-field="premedication"></p><p data-field="monitoring"></p></div>' +
 
   '<div class="card ext" data-ext="timeline"><h3>Session timeline and course calendar</h3>' +
-    '<div class="slot" data-role="timeline-svg"></div><ul class="calendar" data-role="calendar"></ul>' +
+    '<div class="slot" data-role="timeline-svg"></div>' +
+    '<p class="cal-summary" data-role="cal-summary"></p>' +
+    '<table class="calendar" data-role="calendar-table" hidden><thead><tr><th scope="col">Session</th><th scope="col">Date</th><th scope="col">Arrival</th>' +
+    '<th scope="col">Infusion</th><th scope="col">Earliest discharge</th><th scope="col" class="num">Planned</th><th scope="col" class="num">Cumulative</th></tr></thead>' +
+    '<tbody data-role="calendar"></tbody></table>' +
+    '<ul class="calendar-notes" data-role="calendar-notes"></ul>' +
     '<p class="hint" data-role="timeline-empty">The session timeline and the course calendar appear here with a valid plan.</p>' +
     '<button type="button" data-action="ics" hidden>Download calendar (.ics)</button></div>' +
 
@@ -363,6 +413,9 @@ function kpTemplate(lib, version) {
     '<label class="check"><input type="checkbox" data-role="pk-compare"> Overlay the other adult models</label></div>' +
     '<div class="slot" data-role="pk-svg"></div>' +
     '<p class="pk-caption" data-role="pk-caption"></p>' +
+    '<div class="pk-figures" data-role="pk-figures"></div>' +
+    '<ul class="pk-notes" data-role="pk-notes"></ul>' +
+    '<p class="pk-typical">Model estimate for a typical patient; individual concentrations vary widely.</p>' +
     '<p class="hint">The bands are population orientation, not targets. Plasma concentration only: no published effect-site model exists for ketamine.</p></div>' +
 
   '<div class="print-only card" data-role="print-inputs"><h3>Patient inputs</h3><dl class="inputs-summary" data-role="inputs-summary"></dl></div>' +
@@ -411,6 +464,10 @@ class KPElement extends HTMLElement {
 
   connectedCallback() {
     var self = this;
+    // Printing from the browser's own command too: the pending preview and
+    // drawings are made first.
+    if (!this._onBeforePrint) this._onBeforePrint = function () { if (self._built) self._flushForPrint(); };
+    window.addEventListener('beforeprint', this._onBeforePrint);
     kpReady.then(function () {
       var first = !self._built;
       if (first) self._build();
@@ -422,6 +479,10 @@ class KPElement extends HTMLElement {
         'The calculation engine could not start: ' + (err && err.message ? err.message : err));
       console.error(err);
     });
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('beforeprint', this._onBeforePrint);
   }
 
   attributeChangedCallback(name, oldValue, value) {
@@ -499,7 +560,7 @@ class KPElement extends HTMLElement {
     root.addEventListener('click', function (e) {
       var a = e.target.closest('[data-action]');
       if (!a) return;
-      if (a.getAttribute('data-action') === 'print') window.print();
+      if (a.getAttribute('data-action') === 'print') { self._flushForPrint(); window.print(); }
       if (a.getAttribute('data-action') === 'ics') self._downloadIcs();
       if (a.getAttribute('data-action') === 'results') self._results.scrollIntoView({ block: 'start' });
     });
@@ -635,7 +696,6 @@ class KPElement extends HTMLElement {
       if (el.value === '' && !self._touched.has(name)) { missing.push(kpLabel(name)); return; }
       shown[name] = message;
     }
-    if (f.protocol.value === '' && errors.protocol) errors.protocol = 'Choose a protocol.';
     Object.keys(errors).forEach(function (k) { place(k, errors[k]); });
     if (result.error) place(result.error.field || '', result.error.message);
 
@@ -798,21 +858,29 @@ class KPElement extends HTMLElement {
     if (!sorted.length && ul.firstChild) ul.textContent = '';
   }
 
-  /* The course: the timeline SVG the core draws, the dated sessions, boosters
-   * and follow-up windows, and the .ics made by the core from the request.
-   * Extension point for the PK plot: plan.pk.svg (or simulate(request)). */
+  /* The course: the timeline SVG the core draws, the dated sessions with their
+   * planned and cumulative mg, boosters and follow-up windows, and the .ics
+   * made by the core from the request. */
   _renderExtensions(plan) {
     var r = this._role;
     kpSetSvg(r['timeline-svg'], plan ? plan.timelineSvg : '', this, '_timelineSvg');
     var sessions = plan && Array.isArray(plan.sessions) ? plan.sessions : [];
     var html = '';
     for (var i = 0; i < sessions.length; i++) {
-      var s = sessions[i], day = kpSplit(s.start), end = kpSplit(s.end), out = kpSplit(s.dischargeEarliest), arr = kpSplit(s.arrival);
-      html += '<li class="session"><b>Session ' + esc(s.index) + '</b> <span class="wd">' + esc(s.weekday || '') + '</span> ' + esc(day[0]) +
-        ' · arrival ' + esc(arr[1]) + ' · infusion ' + esc(day[1]) + ' to ' + esc(end[0] === day[0] ? end[1] : end[0] + ' ' + end[1]) +
-        ' · earliest discharge ' + esc(out[0] === end[0] ? out[1] : out[0] + ' ' + out[1]) +
-        (s.text && s.text.plannedMg ? ' · ' + esc(s.text.plannedMg) : '') + '</li>';
+      var s = sessions[i], st = s.text || {}, day = kpSplit(s.start)[0];
+      // A refused rate: the core's reason once, in place of the two doses.
+      var planned = st.plannedMg || '', cumulative = st.cumulativeMg || '';
+      html += '<tr class="session"><th scope="row">' + esc(s.index) + '</th>' +
+        '<td data-label="Date"><span class="wd">' + esc(s.weekday || '') + '</span> ' + esc(day) + '</td>' +
+        '<td data-label="Arrival">' + esc(kpAt(s.arrival, day)) + '</td>' +
+        '<td data-label="Infusion">' + esc(kpSplit(s.start)[1]) + ' to ' + esc(kpAt(s.end, day)) + '</td>' +
+        '<td data-label="Earliest discharge">' + esc(kpAt(s.dischargeEarliest, day)) + '</td>' +
+        (s.plannedMg == null ? '<td class="num refused" colspan="2" data-label="Dose">' + esc(planned) + '</td>'
+          : '<td class="num" data-label="Planned">' + esc(planned) + '</td><td class="num" data-label="Cumulative">' + esc(cumulative) + '</td>') + '</tr>';
     }
+    setHtml(r.calendar, html);
+    r['calendar-table'].hidden = !sessions.length;
+    html = '';
     var boosters = plan && Array.isArray(plan.boosters) ? plan.boosters : [];
     for (var b = 0; b < boosters.length; b++) {
       html += '<li class="booster">' + esc(boosters[b].date) + ' · ' + esc(boosters[b].label) + ' <span class="tag">' + esc(boosters[b].tag) + '</span></li>';
@@ -823,7 +891,14 @@ class KPElement extends HTMLElement {
       html += '<li class="window">' + esc(KP_FOLLOW[w.kind] || String(w.kind).replace(/_/g, ' ')) + ': ' + esc(w.from) +
         (w.to && w.to !== w.from ? ' to ' + esc(w.to) : '') + ' · ' + esc(w.source) + ' <span class="tag">' + esc(w.tag) + '</span></li>';
     }
-    setHtml(r.calendar, html);
+    setHtml(r['calendar-notes'], html);
+    var summary = '';
+    if (sessions.length) {
+      var first = kpSplit(sessions[0].start)[0], lastDay = kpSplit(sessions[sessions.length - 1].end)[0];
+      var kind = KP_SCHEDULE[plan.schedule];
+      summary = (plan.text && plan.text.sessions ? plan.text.sessions : '') + (kind ? ' (' + kind + ')' : '') + ': ' + first + (lastDay !== first ? ' to ' + lastDay : '');
+    }
+    setText(r['cal-summary'], summary);
     var has = !!(plan && (plan.timelineSvg || sessions.length));
     r['timeline-empty'].hidden = has;
     this._root.querySelector('[data-action=ics]').hidden = !(plan && sessions.length && this._request);
@@ -831,8 +906,8 @@ class KPElement extends HTMLElement {
   }
 
   /* The concentration preview costs tens of ms for a long course, so it runs
-   * after typing pauses, never in the keystroke. A plot the current inputs no
-   * longer support is removed in the same update as the edit. */
+   * after typing pauses, never in the keystroke. A plot or figure the current
+   * inputs no longer support is removed in the same update as the edit. */
   _schedulePk() {
     var r = this._role, self = this;
     var key = this._request && this._plan ? JSON.stringify([this._request.protocol, this._request.patient, this._request.weightBasis,
@@ -841,10 +916,13 @@ class KPElement extends HTMLElement {
     if (key === this._pkKey) return;
     this._pkKey = key;
     clearTimeout(this._pkTimer);
+    this._pkTimer = 0;
     kpSetSvg(r['pk-svg'], '', this, '_pkSvg');
+    setHtml(r['pk-figures'], '');
+    setHtml(r['pk-notes'], '');
     setText(r['pk-caption'], key ? 'Calculating the preview…' : 'The preview appears with a valid plan.');
     if (!key) return;
-    this._pkTimer = setTimeout(function () { self._runPk(key); }, 150);
+    this._pkTimer = setTimeout(function () { self._pkTimer = 0; self._runPk(key); }, 150);
   }
 
   _runPk(key) {
@@ -859,14 +937,26 @@ class KPElement extends HTMLElement {
       sim = KetaminePlanner.simulate(this._request, { model: model || undefined, compare: compare });
     } catch (e) {
       kpSetSvg(r['pk-svg'], '', this, '_pkSvg');
+      setHtml(r['pk-figures'], '');
+      setHtml(r['pk-notes'], '');
       setText(r['pk-caption'], 'No preview: ' + (e && e.message ? e.message : e));
       return;
     }
     kpSetSvg(r['pk-svg'], sim.svg, this, '_pkSvg');
     var m = sim.model || {};
-    var notes = (sim.notes || []).concat(sim.alerts || []).map(function (a) { return a.message; });
-    setText(r['pk-caption'], 'Model: ' + (m.name || model) + ' (' + (m.population || '') + '; ' + (m.source || '') + ', ' + (m.tag || '') + ').' +
-      (notes.length ? ' ' + notes.join(' ') : ''));
+    setText(r['pk-caption'], 'Model: ' + (m.name || model) + ' (' + (m.population || '') + '; ' + (m.source || '') + ', ' + (m.tag || '') + ').');
+    setHtml(r['pk-figures'], kpPkFigures(sim.text || {}));
+    setHtml(r['pk-notes'], (sim.notes || []).concat(sim.alerts || []).map(function (a) {
+      return '<li class="' + esc(a.level || 'info') + '" data-code="' + esc(a.code || '') + '">' + esc(a.message) + '</li>';
+    }).join(''));
+  }
+
+  /** Before printing nothing may wait for a timer or a frame: the preview of
+   * the current plan and both drawings are made now. */
+  _flushForPrint() {
+    if (this._pkTimer) { clearTimeout(this._pkTimer); this._pkTimer = 0; this._runPk(this._pkKey); }
+    kpFlushSvg(this._role['timeline-svg'], this, '_timelineSvg');
+    kpFlushSvg(this._role['pk-svg'], this, '_pkSvg');
   }
 
   _renderPrint(plan) {
@@ -892,8 +982,8 @@ class KPElement extends HTMLElement {
   }
 
   _downloadIcs() {
-    // Filled in when the engine exposes the calendar for the form; the file is
-    // built in the page and saved locally: nothing is sent anywhere.
+    // The core writes the calendar for the current request; the file is built
+    // in the page and saved locally: nothing is sent anywhere.
     if (!this._plan || !this._request) return;
     // DTSTAMP in UTC, from the page's clock (the core never reads one).
     var text = KetaminePlanner.ics(this._request, new Date().toISOString().slice(0, 16));

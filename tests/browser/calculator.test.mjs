@@ -156,6 +156,25 @@ test('malformed numbers are refused at the field and no stale value stays on scr
   await page.close();
 });
 
+test('un-choosing the protocol: the core\'s "Choose a protocol." at the field, and no value left', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  assert.equal(await p.text('mlPerHour'), '24.5 mL/h');
+  await p.choose('protocol', '');
+  const m = await p.message('protocol');
+  assert.equal(m.text, 'Choose a protocol.');
+  assert.equal(m.invalid, 'true');
+  assert.equal(await p.text('mlPerHour'), '');
+  assert.equal(await p.el('[data-role=calendar]').textContent(), '');
+  assert.equal(await p.el('[data-role=cal-summary]').textContent(), '');
+  assert.equal(await p.el('[data-role=pk-figures]').textContent(), '');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
 test('a hard limit shows the reason and no rate (custom 2.5 mg/kg/h)', async () => {
   const { page, log } = await openPage(browser.context, offlineUrl);
   const p = planner(page);
@@ -270,10 +289,22 @@ test('the course calendar and timeline come from the plan; the .ics is made in t
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
   await p.type('start', '2026-12-07T08:00'); // a Monday: 10 weekday sessions end Friday 18 December
-  const cal = await p.el('[data-role=calendar]').locator('li.session').allTextContents();
+  const rows = p.el('[data-role=calendar]').locator('tr.session');
+  const cal = await rows.allTextContents();
   assert.equal(cal.length, 10);
   assert.match(cal[0], /2026-12-07/);
   assert.match(cal[9], /2026-12-18/);
+  // Each session's planned and cumulative dose (24.5 mg/h x 4 h = 98 mg a session).
+  const cells = (i) => rows.nth(i).locator('td').allTextContents();
+  assert.deepEqual((await cells(0)).slice(-2), ['98 mg', '98 mg']);
+  assert.deepEqual((await cells(1)).slice(-2), ['98 mg', '196 mg']);
+  assert.deepEqual((await cells(9)).slice(-2), ['98 mg', '980 mg']);
+  assert.match(await p.el('[data-role=cal-summary]').textContent(), /^10 sessions \(weekdays, Monday to Friday\): 2026-12-07 to 2026-12-18$/);
+  // The follow-up window as a date range with its source (12 weeks after 18 December).
+  const windows = await p.el('[data-role=calendar-notes]').locator('li.window').allTextContents();
+  assert.equal(windows.length, 1);
+  assert.match(windows[0], /2026-12-18 to 2027-03-12/);
+  assert.match(windows[0], /12 weeks/);
   assert.equal(await p.el('[data-role=timeline-svg] svg').count(), 1);
   const download = page.waitForEvent('download');
   await p.el('[data-action=ics]').click();
@@ -292,20 +323,53 @@ test('the concentration preview follows the plan, never shows a stale curve, and
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
+  await p.type('start', '2026-12-07T08:00');
   const svg = p.el('[data-role=pk-svg] svg');
   await svg.waitFor({ timeout: 5000 });
   assert.match(await p.el('[data-role=pk-caption]').textContent(), /Model: Domino/);
-  // An edit removes the curve in the same update; it comes back for the new plan.
+  // The figures under the plot are the core's texts for this very request.
+  const api = await page.evaluate(() => KetaminePlanner.simulate({ protocol: 'schwartzman-2009', patient: { weightKg: 70 },
+    concentrationMgPerMl: 1, start: '2026-12-07T08:00' }).text);
+  assert.match(api.peak, /^\d[\d,]* ng\/mL at .+ after the first start$/);
+  assert.equal(api.sessions.length, 10);
+  const figures = p.el('[data-role=pk-figures]');
+  assert.equal(await figures.locator('dt').first().textContent(), 'Peak');
+  assert.equal(await figures.locator('dd').first().textContent(), api.peak);
+  // A course: per session, consecutive sessions with the same figures share a row.
+  const heads = await figures.locator('thead th').allTextContents();
+  assert.deepEqual(heads, ['Session', 'At the end of the infusion', 'At the earliest discharge', `Falls below ${api.threshold}`]);
+  const body = await figures.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  let covered = 0;
+  for (const [who, end, discharge, below] of body) {
+    const [from, to = from] = who.split(' to ').map(Number);
+    for (let i = from; i <= to; i++) {
+      assert.deepEqual([end, discharge, below], [api.sessions[i - 1].end, api.sessions[i - 1].discharge, api.sessions[i - 1].minutesToThreshold], `session ${i}`);
+    }
+    covered += to - from + 1;
+  }
+  assert.equal(covered, 10, 'every session in the table');
+  assert.match(await p.el('[data-ext=pk]').textContent(), /Model estimate for a typical patient; individual concentrations vary widely/);
+  // An edit removes the curve and its figures in the same update; they come back for the new plan.
   const cleared = await page.locator('ketamine-planner').evaluate((h) => {
     const input = h.shadowRoot.querySelector('[name=weightKg]');
     input.value = '72';
     input.dispatchEvent(new Event('input', { bubbles: true }));
-    return h.shadowRoot.querySelectorAll('[data-role=pk-svg] svg').length;
+    return { svg: h.shadowRoot.querySelectorAll('[data-role=pk-svg] svg').length, figures: h.shadowRoot.querySelector('[data-role=pk-figures]').textContent };
   });
-  assert.equal(cleared, 0);
+  assert.deepEqual(cleared, { svg: 0, figures: '' });
   await svg.waitFor({ timeout: 5000 });
+  assert.match(await figures.textContent(), /ng\/mL/);
   await p.type('weightKg', '7..2');
   assert.equal(await p.el('[data-role=pk-svg] svg').count(), 0, 'no curve without a valid plan');
+  assert.equal(await figures.textContent(), '', 'no figures without a valid plan');
+  // One session: the figures as a list; a titration by response says the preview holds the first level.
+  await p.choose('protocol', 'getson-inpatient');
+  await p.type('weightKg', '70');
+  await svg.waitFor({ timeout: 5000 });
+  const one = await figures.locator('dt').allTextContents();
+  assert.deepEqual(one, ['Peak', 'At the end of the infusion', 'At the earliest discharge', 'Falls below 100 ng/mL']);
+  assert.equal(await figures.locator('table').count(), 0);
+  assert.match(await p.el('[data-role=pk-notes] li[data-code=preview_first_level]').textContent(), /holds the first level/);
   // Esketamine: no model here; say so instead of drawing.
   await p.choose('protocol', 'sigtermans-2009-esketamine');
   await p.type('weightKg', '70');
@@ -352,6 +416,17 @@ test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and 
   assert.match(printed, /\d{4}-\d{2}-\d{2}/);
   assert.match(printed, /plan confirmed/);
   assert.match(await p.el('[data-field=alerts] li[data-code=dose_above_soft_limit] .lvl').textContent(), /^Acknowledged$/);
+  // The concentration preview is printed: plot, figures and the caveat.
+  await page.emulateMedia({ media: 'screen' });
+  await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
+  await page.emulateMedia({ media: 'print' });
+  for (const sel of ['[data-role=pk-svg] svg', '[data-role=pk-figures] dl', '.pk-typical', '[data-role=pk-caption]']) {
+    assert.equal(await p.el(sel).isVisible(), true, `${sel} printed`);
+  }
+  const printedPk = await p.el('[data-ext=pk]').evaluate((e) => e.innerText);
+  assert.match(printedPk, /Peak\s+\d[\d,]* ng\/mL at 4 h after the first start/);
+  assert.match(printedPk, /At the earliest discharge\s+\d[\d,]* ng\/mL/);
+  assert.match(printedPk, /Model estimate for a typical patient; individual concentrations vary widely/);
   const countPages = (pdf) => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   // The whole printout: the bedside sheet, then the course calendar on its own page.
   const all = countPages(await page.pdf({ format: 'A4' }));
@@ -365,6 +440,34 @@ test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and 
   const sheet = countPages(await page.pdf({ format: 'A4' }));
   assert.ok(sheet >= 1 && sheet <= 2, `${sheet} pages for the bedside sheet`);
   assert.ok(sheet < all, 'the calendar is an appendix after the sheet');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('printing right after an edit: the preview of the new plan is drawn before the print, not a frame later', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'cohen-2018-trial');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
+  const at = await page.locator('ketamine-planner').evaluate((h) => {
+    window.print = () => { window.__printCalls = (window.__printCalls || 0) + 1; };
+    const root = h.shadowRoot;
+    const input = root.querySelector('[name=weightKg]');
+    input.value = '80';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const afterEdit = root.querySelectorAll('[data-role=pk-svg] svg').length;
+    root.querySelector('[data-action=print]').click();
+    return { afterEdit, atPrint: root.querySelectorAll('[data-role=pk-svg] svg').length,
+      timeline: root.querySelectorAll('[data-role=timeline-svg] svg').length,
+      figures: root.querySelector('[data-role=pk-figures]').textContent, calls: window.__printCalls };
+  });
+  assert.equal(at.afterEdit, 0, 'the old curve went with the edit');
+  assert.equal(at.atPrint, 1, 'the new curve is there when print() runs');
+  assert.equal(at.timeline, 1);
+  assert.match(at.figures, /ng\/mL/);
+  assert.equal(at.calls, 1);
   await assertClean(page, log, offlineOnly);
   await page.close();
 });
