@@ -144,6 +144,91 @@ function kpPkFigures(t) {
     }).join('') + '</tbody></table></div>';
 }
 
+/* ------------------------------------------------------- patient handout -- */
+
+// Plain language, and only what clinical-spec section 6 says: the day's times
+// from the plan, the discharge conditions, the dates. No doses, no pump rates:
+// a patient handout, not an order.
+var KP_HANDOUT_FOLLOW = { reassess: 'Check-up with your care team', booster_window: 'Possible top-up (booster) treatment',
+  benefit_window: 'Follow-up period', relief_window: 'Follow-up period' };
+
+function kpHandout(plan, printedLine) {
+  var sessions = plan && Array.isArray(plan.sessions) ? plan.sessions : [];
+  if (!sessions.length) {
+    return '<h1>Your treatment: what to expect</h1><p class="h-none">No treatment plan to print: the care team completes the planner first.</p>';
+  }
+  var drug = plan.protocol && plan.protocol.drug === 'esketamine' ? 'esketamine' : 'ketamine';
+  var s0 = sessions[0], day0 = kpSplit(s0.start)[0], last = sessions[sessions.length - 1];
+  var pt = plan.text || {};
+  function when(s) { return '<span class="wd">' + esc(s.weekday || '') + '</span> ' + esc(kpSplit(s.start)[0]); }
+
+  var html = '<h1>Your ' + drug + ' treatment: what to expect</h1>' +
+    '<p class="h-name">Name: <span class="blank"></span></p>' +
+    (sessions.length > 1 ? '<p class="h-lead">' + esc(pt.sessions || '') + ', from ' + when(s0) + ' to ' + when(last) + '.</p>' : '');
+
+  // The first day, from its events.
+  var ev = s0.events || [], steps = [], changes = [], liver = [], bag = false;
+  for (var i = 0; i < ev.length; i++) {
+    var e = ev[i], at = '<span class="nw">' + esc(kpAt(e.at, day0)) + '</span>';
+    if (e.kind === 'arrival') steps.push([at, 'Arrive. Before the drip starts, staff ask for your consent and check your vital signs (such as blood pressure) and your pain score.']);
+    else if (e.kind === 'premedication') steps.push([at, 'You are given the medicine prescribed for before the drip.']);
+    else if (e.kind === 'infusion_start') steps.push([at, 'The drip starts: ' + drug + ' through a small tube in a vein. While it runs, your heart and the oxygen in your blood are watched all the time, and your blood pressure is checked regularly.']);
+    else if (e.kind === 'rate_change') changes.push(at);
+    else if (e.kind === 'bag_change') bag = true;
+    else if (e.kind === 'liver_test') liver.push(at);
+    else if (e.kind === 'infusion_end') {
+      if (changes.length) steps.push([changes[0] + (changes.length > 1 ? ' to ' + changes[changes.length - 1] : ''), 'The drip is adjusted at planned times (' + changes.join(', ') + ').']);
+      if (bag) steps.push(['', 'The drip runs day and night; its bag or syringe is changed every day.']);
+      if (liver.length) steps.push(['', 'Blood tests of your liver: ' + liver.join(', ') + '.']);
+      steps.push([at, 'The drip stops. You stay to be watched' + (pt.observation ? ' for ' + esc(pt.observation) + ' after the drip stops,' : '') + ' or until any side effects have resolved.']);
+    } else if (e.kind === 'discharge_earliest') steps.push([at, 'The earliest time you can go home, with a responsible adult.']);
+  }
+  var endDay = kpSplit(s0.dischargeEarliest)[0];
+  html += '<h2>' + (endDay !== day0 ? 'Your treatment: from ' + when(s0) + ' to ' + esc(endDay)
+      : (sessions.length > 1 ? 'Your first treatment day: ' : 'Your treatment day: ') + when(s0)) + '</h2>' +
+    '<ol class="h-day">' + steps.map(function (st) {
+      return '<li><span class="h-at">' + st[0] + '</span><span>' + st[1] + '</span></li>';
+    }).join('') + '</ol>';
+
+  html += '<h2>Going home</h2><ul class="h-rules">' +
+    '<li><b>Bring a responsible adult to take you home.</b> You can go home only with them.</li>' +
+    '<li><b>No driving for 24 hours</b> after each treatment.</li>' +
+    '<li>You go home only when any side effects have resolved: the going-home times on this page are the earliest.</li></ul>';
+
+  // Every day at the same times (the usual course): the times once, then the
+  // dates in columns; otherwise a row per session.
+  function times(s) {
+    var d = kpSplit(s.start)[0];
+    return [kpAt(s.arrival, d), kpSplit(s.start)[1] + ' to ' + kpAt(s.end, d), kpAt(s.dischargeEarliest, d)];
+  }
+  var t0 = times(s0), same = sessions.length > 1 && sessions.every(function (s) { return times(s).join('|') === t0.join('|'); });
+  if (same) {
+    html += '<h2>All your treatment dates</h2><p class="h-each">Each treatment day: arrive ' + esc(t0[0]) + ' · drip ' + esc(t0[1]) +
+      ' · earliest going home ' + esc(t0[2]) + '</p><ol class="h-datelist">' +
+      sessions.map(function (s) { return '<li>' + when(s) + '</li>'; }).join('') + '</ol>';
+  } else if (sessions.length > 1) {
+    html += '<h2>All your treatment dates</h2>' +
+      '<table class="h-dates"><thead><tr><th scope="col">Day</th><th scope="col">Arrive</th><th scope="col">Drip</th><th scope="col">Earliest going home</th></tr></thead><tbody>' +
+      sessions.map(function (s) {
+        var t = times(s);
+        return '<tr><td>' + when(s) + '</td><td>' + esc(t[0]) + '</td><td>' + esc(t[1]) + '</td><td>' + esc(t[2]) + '</td></tr>';
+      }).join('') + '</tbody></table>';
+  }
+
+  var after = '';
+  (Array.isArray(plan.followUp) ? plan.followUp : []).forEach(function (w) {
+    after += '<li><b>' + esc(KP_HANDOUT_FOLLOW[w.kind] || 'Follow-up') + ':</b> ' + esc(w.from) + (w.to && w.to !== w.from ? ' to ' + esc(w.to) : '') + '</li>';
+  });
+  var boosters = Array.isArray(plan.boosters) ? plan.boosters : [];
+  if (boosters.length) {
+    after += '<li><b>Planned top-up (booster) treatments, to be confirmed:</b> ' + boosters.map(function (b) { return '<span class="nw">' + esc(b.date) + '</span>'; }).join(', ') + '</li>';
+  }
+  html += '<h2>After the treatment</h2><ul class="h-after">' + after +
+    '<li class="h-fill"><b>Your next appointment:</b> <span class="blank"></span></li>' +
+    '<li class="h-fill"><b>Your clinic\'s telephone:</b> <span class="blank"></span></li></ul>';
+  return html + '<p class="h-printed">' + esc(printedLine) + '</p>';
+}
+
 /** Puts an SVG string from the core into `slot`: the old drawing goes at once
  * (never a stale picture), the new one is parsed once per frame just before
  * paint (fast typing costs one parse, not one per key). Parsed as XML, with
@@ -302,7 +387,7 @@ function kpTemplate(lib, version) {
   '<p class="use"><b>Intended use:</b> calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. ' +
   'IV ketamine for chronic pain is off-label. The planner computes what you choose and recommends nothing. Nothing you enter leaves this device.</p>' +
   '<div class="actions"><button type="button" data-action="print">Print bedside sheet</button>' +
-  '</div>' +
+  '<button type="button" data-action="print-handout">Print patient handout</button></div>' +
 '</header>' +
 '<div class="layout">' +
 '<form class="inputs" novalidate autocomplete="off" aria-label="Infusion inputs">' +
@@ -436,6 +521,8 @@ function kpTemplate(lib, version) {
   '<p class="hint">Contraindications and cautions: ' + esc(lib.cautionsSource || 'Cohen 2018 ASRA/AAPM/ASA consensus; ketamine label') + '. Ideal body weight: Devine 1974.</p>' +
 '</details>' +
 '<footer class="foot">Protocol library ' + esc(lib.version) + ' · planner ' + esc(version) + ' · calculation aid; verify every value.</footer>' +
+// Printed instead of everything above by "Print patient handout"; never on screen.
+'<article class="handout" data-role="handout" aria-hidden="true"></article>' +
 '</div>';
 }
 
@@ -465,9 +552,13 @@ class KPElement extends HTMLElement {
   connectedCallback() {
     var self = this;
     // Printing from the browser's own command too: the pending preview and
-    // drawings are made first.
-    if (!this._onBeforePrint) this._onBeforePrint = function () { if (self._built) self._flushForPrint(); };
+    // drawings are made first; afterwards the next print is the bedside sheet.
+    if (!this._onBeforePrint) {
+      this._onBeforePrint = function () { if (self._built) self._flushForPrint(); };
+      this._onAfterPrint = function () { if (self._built && self._printMode !== 'sheet') self._setPrintMode('sheet'); };
+    }
     window.addEventListener('beforeprint', this._onBeforePrint);
+    window.addEventListener('afterprint', this._onAfterPrint);
     kpReady.then(function () {
       var first = !self._built;
       if (first) self._build();
@@ -483,6 +574,7 @@ class KPElement extends HTMLElement {
 
   disconnectedCallback() {
     window.removeEventListener('beforeprint', this._onBeforePrint);
+    window.removeEventListener('afterprint', this._onAfterPrint);
   }
 
   attributeChangedCallback(name, oldValue, value) {
@@ -510,6 +602,9 @@ class KPElement extends HTMLElement {
     root.appendChild(wrap.firstChild);
 
     var q = function (sel) { return root.querySelector(sel); };
+    this._container = q('.kp');
+    this._printMode = 'sheet';
+    this._container.setAttribute('data-print', 'sheet');
     this._form = q('form');
     this._results = q('.results');
     this._f = {};
@@ -560,7 +655,8 @@ class KPElement extends HTMLElement {
     root.addEventListener('click', function (e) {
       var a = e.target.closest('[data-action]');
       if (!a) return;
-      if (a.getAttribute('data-action') === 'print') { self._flushForPrint(); window.print(); }
+      if (a.getAttribute('data-action') === 'print') self._print('sheet');
+      if (a.getAttribute('data-action') === 'print-handout') self._print('handout');
       if (a.getAttribute('data-action') === 'ics') self._downloadIcs();
       if (a.getAttribute('data-action') === 'results') self._results.scrollIntoView({ block: 'start' });
     });
@@ -730,6 +826,7 @@ class KPElement extends HTMLElement {
     var status = o.confirmed;
     this._results.setAttribute('data-state', plan ? 'valid' : (invalid ? 'invalid' : 'empty'));
     this._renderPrint(plan);
+    this._renderHandout();
     this._renderMini(plan, invalid);
     if (!plan) {
       // Nothing the inputs no longer support stays on screen.
@@ -957,6 +1054,31 @@ class KPElement extends HTMLElement {
     if (this._pkTimer) { clearTimeout(this._pkTimer); this._pkTimer = 0; this._runPk(this._pkKey); }
     kpFlushSvg(this._role['timeline-svg'], this, '_timelineSvg');
     kpFlushSvg(this._role['pk-svg'], this, '_pkSvg');
+    if (this._printMode === 'handout') this._renderHandout();
+  }
+
+  /** "sheet" (the bedside sheet, also what the browser's own print command
+   * gives) or "handout" (the patient handout instead of everything else). */
+  _print(mode) {
+    this._setPrintMode(mode);
+    this._flushForPrint();
+    window.print();
+    // The mode goes back to "sheet" on afterprint (print() may return before
+    // the dialog closes in some browsers).
+  }
+
+  _setPrintMode(mode) {
+    this._printMode = mode === 'handout' ? 'handout' : 'sheet';
+    this._container.setAttribute('data-print', this._printMode);
+    this._renderHandout();
+  }
+
+  _renderHandout() {
+    var r = this._role;
+    if (this._printMode !== 'handout') { setHtml(r.handout, ''); return; }
+    var plan = this._plan;
+    setHtml(r.handout, kpHandout(plan, 'Printed ' + nowStamp() + ' · Ketamine Infusion Planner ' + this._version +
+      ' · ' + (plan ? (plan.confirmed ? 'plan confirmed' : 'PLAN UNCONFIRMED') : 'NO VALID PLAN')));
   }
 
   _renderPrint(plan) {

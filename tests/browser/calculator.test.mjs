@@ -471,3 +471,85 @@ test('printing right after an edit: the preview of the new plan is drawn before 
   await assertClean(page, log, offlineOnly);
   await page.close();
 });
+
+test('patient handout: keyboard to the button, one large-type page of dates, times and discharge conditions, no dose', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.type('start', '2026-12-07T08:00'); // a Monday: 10 weekday sessions to Friday 18 December
+  assert.equal(await p.text('mlPerHour'), '24.5 mL/h');
+  await page.evaluate(() => { window.print = () => { window.__printCalls = (window.__printCalls || 0) + 1; }; });
+  // Back up from the date field to the header's button with the keyboard alone.
+  let reached = null;
+  for (let i = 0; i < 80 && !reached; i++) {
+    await page.keyboard.press('Shift+Tab');
+    const f = await focused(page);
+    if (f && f.tag === 'button' && f.text === 'Print patient handout') reached = f;
+  }
+  assert.ok(reached, 'the handout button is reachable with the keyboard');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => window.__printCalls), 1);
+  await page.emulateMedia({ media: 'print' });
+  // What the page prints: the handout alone.
+  const printed = await page.locator('ketamine-planner').evaluate((h) => h.shadowRoot.querySelector('.kp').innerText);
+  for (const sel of ['[data-field=mlPerHour]', '.signoff', '[data-role=ladder-card]', '[data-role=print-inputs]', 'header', '[data-ext=pk]']) {
+    assert.equal(await p.el(sel).isVisible(), false, `${sel} is not on the handout`);
+  }
+  assert.match(printed, /what to expect/);
+  assert.match(printed, /10 sessions, from Monday 2026-12-07 to Friday 2026-12-18/);
+  // The day, from the first session's events.
+  assert.match(printed, /07:30\s+Arrive\./);
+  assert.match(printed, /07:45\s+You are given the medicine prescribed for before the drip/);
+  assert.match(printed, /08:00\s+The drip starts/);
+  assert.match(printed, /12:00\s+The drip stops\. You stay to be watched for 2 h after the drip stops, or until any side effects have resolved/);
+  assert.match(printed, /14:00\s+The earliest time you can go home/);
+  // Discharge conditions of clinical-spec section 6.
+  assert.match(printed, /Bring a responsible adult to take you home/);
+  assert.match(printed, /No driving for 24 hours/);
+  // Every session date, the times once, and the follow-up window.
+  for (const d of ['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11', '2026-12-14', '2026-12-15', '2026-12-16', '2026-12-17', '2026-12-18']) {
+    assert.ok(printed.includes(d), d);
+  }
+  assert.doesNotMatch(printed, /2026-12-1[23]\b/, 'no weekend session');
+  assert.match(printed, /Each treatment day: arrive 07:30 · drip 08:00 to 12:00 · earliest going home 14:00/);
+  assert.match(printed, /Follow-up period: 2026-12-18 to 2027-03-12/);
+  assert.match(printed, /Your next appointment:/);
+  // A handout, not an order: no dose, no pump rate, no drug amounts.
+  assert.doesNotMatch(printed, /mL\/h|mg|24\.5|Midazolam|clonidine/i);
+  const size = await p.el('.handout h1').evaluate((e) => parseFloat(getComputedStyle(e.parentNode).fontSize));
+  assert.ok(size >= 18, `handout type ${size} px (14 pt is 18.7 px)`);
+  // One page; printing to PDF fires afterprint, after which printing gives the bedside sheet again.
+  const pdf = await page.pdf({ format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.equal(pages, 1, `${pages} pages`);
+  assert.equal(await p.el('[data-field=mlPerHour]').isVisible(), true, 'the bedside sheet after afterprint');
+  assert.equal(await p.el('.handout').isVisible(), false);
+  assert.equal(await p.el('.handout').textContent(), '', 'no handout kept once printed');
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
+
+test('patient handout of a 5-day infusion with boosters: the stay, liver tests, booster dates, still no dose', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'getson-inpatient');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.type('start', '2026-12-07T08:00');
+  await page.evaluate(() => { window.print = () => {}; });
+  await p.el('[data-action=print-handout]').click();
+  await page.emulateMedia({ media: 'print' });
+  const printed = await p.el('.handout').evaluate((e) => e.innerText);
+  assert.match(printed, /Your treatment: from Monday 2026-12-07 to 2026-12-12/);
+  assert.match(printed, /Blood tests of your liver: 2026-12-09 08:00, 2026-12-11 08:00/);
+  assert.match(printed, /2026-12-12 08:00\s+The drip stops/);
+  assert.match(printed, /2026-12-12 10:00\s+The earliest time you can go home/);
+  assert.match(printed, /booster.*to be confirmed.*2026-12-19, 2026-12-26/is);
+  assert.doesNotMatch(printed, /mL\/h|mg/, 'the booster labels carry doses: not on the handout');
+  const pages = (( await page.pdf({ format: 'A4' })).toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.equal(pages, 1, `${pages} pages`);
+  await assertClean(page, log, offlineOnly);
+  await page.close();
+});
