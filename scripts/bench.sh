@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: installs what is missing (scripts/setup.sh), builds dist/, then
-# prints size, first-plan time and input-to-render latency with their goals.
+# prints size, first-plan time, input-to-render latency and the concentration
+# preview (5-day infusion and 10-session course at 1 min) with their goals.
 #   KP_SKIP_BUILD=1 measures the existing dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
