@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Screenshots of the offline calculator to look at (desktop 1280, phone 375,
-// print as PDF and as a print-media PNG), with a filled-in example plan.
+// the bedside sheet and the patient handout as PDF and as print-media PNGs),
+// with a filled-in example plan, and a 10-session course (schwartzman-2009).
 //   node scripts/screenshots.mjs [outdir]      (default .bench/shots)
-//   KP_PROTOCOL=getson-inpatient KP_WEIGHT=110 ... to vary the example
+//   KP_PROTOCOL=getson-inpatient KP_WEIGHT=110 KP_START=2026-12-07T08:00 ... to vary the example
 import { chromium } from 'playwright-core';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,9 @@ const example = {
   sex: process.env.KP_SEX || 'male',
   ageYears: process.env.KP_AGE || '44',
   concentrationMgPerMl: process.env.KP_CONC || '2',
+  start: process.env.KP_START || '2026-12-07T08:00',
 };
+const course = { protocol: 'schwartzman-2009', weightKg: '70', concentrationMgPerMl: '1', start: '2026-12-07T08:00' };
 
 const profile = mkdtempSync(join(tmpdir(), 'kp-shots-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -29,31 +32,48 @@ const context = await chromium.launchPersistentContext(profile, {
     '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 
-async function shoot(name, width, { print = false, ack = true } = {}) {
+async function shoot(name, width, { print = false, handout = false, ack = true, input = example } = {}) {
   const page = await context.newPage({});
   await page.setViewportSize({ width, height: 900 });
   page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
   await page.goto(url);
   await page.evaluate(() => window.KetaminePlanner.ready);
   const p = (sel) => page.locator(`ketamine-planner ${sel}`).first();
-  await p('[name=protocol]').selectOption(example.protocol);
-  for (const [k, v] of Object.entries(example)) {
+  await p('[name=protocol]').selectOption(input.protocol);
+  for (const [k, v] of Object.entries(input)) {
     if (k === 'protocol') continue;
     if (k === 'sex') await p('[name=sex]').selectOption(v); else await p(`[name=${k}]`).fill(v);
   }
   if (ack) for (const box of await page.locator('ketamine-planner [data-field=alerts] input[name=acknowledged]').all()) await box.check();
   await page.waitForTimeout(600); // let the timeline frame and the deferred PK preview draw
-  if (print) {
-    await page.emulateMedia({ media: 'print' });
-    await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4', printBackground: true });
+  // A full-page shot renders panels outside the viewport that the page skips
+  // until scrolled to (content-visibility: auto): draw them all for the picture.
+  await page.locator('ketamine-planner').evaluate((h) => {
+    const all = new CSSStyleSheet();
+    all.replaceSync('.ext { content-visibility: visible !important; }');
+    h.shadowRoot.adoptedStyleSheets = [...h.shadowRoot.adoptedStyleSheets, all];
+  });
+  if (handout) {
+    // The button as a person uses it; the print dialog itself is stubbed out.
+    await page.evaluate(() => { window.print = () => {}; });
+    await p('[data-action=print-handout]').click();
   }
+  if (print || handout) await page.emulateMedia({ media: 'print' });
+  // The PNG first: printing to PDF fires afterprint, which puts the element
+  // back to the bedside sheet.
   await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  if (print || handout) await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4', printBackground: true });
   await page.close();
-  console.log(`wrote ${join(out, name)}.png${print ? ' and .pdf' : ''}`);
+  console.log(`wrote ${join(out, name)}.png${print || handout ? ' and .pdf' : ''}`);
 }
 
 await shoot('desktop-1280', 1280);
 await shoot('phone-375', 375, { ack: false });
 await shoot('print', 794, { print: true });
+await shoot('handout', 794, { handout: true });
+await shoot('course-desktop-1280', 1280, { input: course });
+await shoot('course-print', 794, { print: true, input: course });
+await shoot('course-handout', 794, { handout: true, input: course });
+await shoot('inpatient-handout', 794, { handout: true, input: { protocol: 'getson-inpatient', weightKg: '70', concentrationMgPerMl: '1', start: '2026-12-07T08:00' } });
 await context.close();
 rmSync(profile, { recursive: true, force: true });
