@@ -103,9 +103,9 @@ impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let v = self.0;
         match f.precision() {
-            Some(p) => f.write_str(&fixed(v, p)),
+            Some(p) => write_fixed(f, v, p),
             // Below 2^53 a whole number's shortest digits are its digits.
-            None if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 => f.write_str(&fixed(v, 0)),
+            None if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 => write_fixed(f, v, 0),
             None => shortest(v, f),
         }
     }
@@ -126,17 +126,48 @@ fn shortest(v: f64, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 /// even at `prec` decimals ("0.2" for 0.25, "-0.0" for -0.04), "NaN", "inf",
 /// "-inf"; by integer arithmetic on the value's bits.
 pub fn fixed(v: f64, prec: usize) -> String {
+    let mut out = String::new();
+    let _ = write_fixed(&mut out, v, prec);
+    out
+}
+
+fn write_fixed(out: &mut dyn std::fmt::Write, v: f64, prec: usize) -> std::fmt::Result {
     if v.is_nan() {
-        return "NaN".to_string();
+        return out.write_str("NaN");
     }
-    let sign = if v.is_sign_negative() { "-" } else { "" };
+    if v.is_sign_negative() {
+        out.write_char('-')?;
+    }
     if v.is_infinite() {
-        return format!("{sign}inf");
+        return out.write_str("inf");
     }
     let bits = v.to_bits();
     let (biased, frac) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
     let (m, e) = if biased == 0 { (frac, -1074) } else { (frac | 1 << 52, biased as i64 - 1075) };
-    // n = m x 10^prec x 2^e, an integer once rounded.
+    // The value times 10^prec is m x 10^prec x 2^e; rounded half to even.
+    // Most values (plot coordinates, doses) fit 64 bits: no allocation.
+    if let Some(n) = 10u64.checked_pow(prec as u32).and_then(|p| m.checked_mul(p)) {
+        let q = match e.unsigned_abs() {
+            _ if e >= 0 => (n.leading_zeros() as i64 > e).then(|| n << e),
+            s if s > 64 => Some(0),
+            64 => Some(u64::from(n > 1 << 63)),
+            s => {
+                let (q, rem, half) = (n >> s, n & ((1 << s) - 1), 1 << (s - 1));
+                Some(q + u64::from(rem > half || (rem == half && q & 1 == 1)))
+            }
+        };
+        if let Some(q) = q {
+            let mut buf = [b'0'; 40];
+            let mut i = buf.len();
+            let mut q = q;
+            while q > 0 {
+                i -= 1;
+                buf[i] = b'0' + (q % 10) as u8;
+                q /= 10;
+            }
+            return with_point(out, &buf[i.min(buf.len() - 1 - prec)..], prec);
+        }
+    }
     let mut n = vec![m as u32, (m >> 32) as u32];
     for _ in 0..prec {
         mul_small(&mut n, 10);
@@ -151,10 +182,18 @@ pub fn fixed(v: f64, prec: usize) -> String {
     if digits.len() <= prec {
         digits.insert_str(0, &"0".repeat(prec + 1 - digits.len()));
     }
+    with_point(out, digits.as_bytes(), prec)
+}
+
+/// ASCII digits (at least prec + 1 of them) with a point before the last `prec`.
+fn with_point(out: &mut dyn std::fmt::Write, digits: &[u8], prec: usize) -> std::fmt::Result {
+    let (whole, frac) = digits.split_at(digits.len() - prec);
+    out.write_str(std::str::from_utf8(whole).unwrap_or("0"))?;
     if prec > 0 {
-        digits.insert(digits.len() - prec, '.');
+        out.write_char('.')?;
+        out.write_str(std::str::from_utf8(frac).unwrap_or("0"))?;
     }
-    format!("{sign}{digits}")
+    Ok(())
 }
 
 /// Little-endian base-2^32 digits times `k`.
