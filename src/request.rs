@@ -104,9 +104,27 @@ pub fn in_range(field: &str, value: f64, min: f64, max: f64, unit: &str) -> Resu
     }
     if value < min || value > max {
         let (lo, hi) = (crate::numbers::format(min, 2), crate::numbers::format(max, 2));
-        return Err(PlanError::new(field, "out_of_range", format!("Must be from {lo} to {hi} {unit}.").replace("  ", " ").replace(" .", ".")));
+        let text = format!("Must be from {lo} to {hi} {unit}.");
+        return Err(PlanError::new(field, "out_of_range", replace(&replace(&text, "  ", " "), " .", ".")));
     }
     Ok(value)
+}
+
+/// `text.replace(from, to)` for a non-empty `from`, scanning char by char:
+/// core's substring search (two-way) is 4 KB of wasm for three call sites.
+fn replace(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if !from.is_empty() && rest.starts_with(from) {
+            out.push_str(to);
+            rest = &rest[from.len()..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 pub fn opt_in_range(field: &str, value: Option<f64>, min: f64, max: f64, unit: &str) -> Result<Option<f64>> {
@@ -177,4 +195,14 @@ pub fn parse_schedule(text: Option<&str>) -> Result<Option<Schedule>> {
         Some("continuous") => Some(Schedule::Continuous),
         Some(_) => return Err(PlanError::new("schedule", "unknown_value", "Schedule must be single, daily, weekdays or continuous.")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        #[test]
+        fn replace_is_str_replace(text in "[ .a\u{e9}]{0,12}", from in "[ .a\u{e9}]{1,3}", to in "[ .b]{0,2}") {
+            proptest::prop_assert_eq!(super::replace(&text, &from, &to), text.replace(from.as_str(), &to));
+        }
+    }
 }
