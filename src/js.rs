@@ -242,13 +242,40 @@ fn is_exactly(v: f64, k: u64, t: i32) -> bool {
 
 /// Serializes to plain JS values.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
-    value.serialize(Ser)
+    value.serialize(Ser).map_err(|SerError| Error(SER_ERROR.with(|e| e.take())))
 }
 
 #[derive(Clone, Copy)]
 struct Ser;
 
-fn number(v: f64) -> Result<JsValue, Error> {
+std::thread_local! {
+    /// The message of a serialization failure, set by `SerError::custom`.
+    static SER_ERROR: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// A serialization failure; its message waits in `SER_ERROR`. A unit type
+/// because the derived `serialize` checks the result of every field: with
+/// `Error` (a String) that check is ~9 KB of the wasm, with this 1 KB.
+#[derive(Debug)]
+struct SerError;
+
+impl fmt::Display for SerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        SER_ERROR.with(|e| f.write_str(&e.borrow()))
+    }
+}
+
+impl std::error::Error for SerError {}
+
+impl ser::Error for SerError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        let text = message(msg).0;
+        SER_ERROR.with(|e| *e.borrow_mut() = text);
+        SerError
+    }
+}
+
+fn number(v: f64) -> Result<JsValue, SerError> {
     Ok(JsValue::from_f64(v))
 }
 
@@ -286,7 +313,7 @@ fn arr_ser(variant: Option<&'static str>) -> ArrSer {
 
 impl ser::Serializer for Ser {
     type Ok = JsValue;
-    type Error = Error;
+    type Error = SerError;
     type SerializeSeq = ArrSer;
     type SerializeTuple = ArrSer;
     type SerializeTupleStruct = ArrSer;
@@ -295,34 +322,34 @@ impl ser::Serializer for Ser {
     type SerializeStruct = ObjSer;
     type SerializeStructVariant = ObjSer;
 
-    fn serialize_bool(self, v: bool) -> Result<JsValue, Error> {
+    fn serialize_bool(self, v: bool) -> Result<JsValue, SerError> {
         Ok(JsValue::from_bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<JsValue, Error> {
+    fn serialize_i8(self, v: i8) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_i16(self, v: i16) -> Result<JsValue, Error> {
+    fn serialize_i16(self, v: i16) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_i32(self, v: i32) -> Result<JsValue, Error> {
+    fn serialize_i32(self, v: i32) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_u8(self, v: u8) -> Result<JsValue, Error> {
+    fn serialize_u8(self, v: u8) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_u16(self, v: u16) -> Result<JsValue, Error> {
+    fn serialize_u16(self, v: u16) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_u32(self, v: u32) -> Result<JsValue, Error> {
+    fn serialize_u32(self, v: u32) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_f32(self, v: f32) -> Result<JsValue, Error> {
+    fn serialize_f32(self, v: f32) -> Result<JsValue, SerError> {
         number(v.into())
     }
-    fn serialize_f64(self, v: f64) -> Result<JsValue, Error> {
+    fn serialize_f64(self, v: f64) -> Result<JsValue, SerError> {
         number(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<JsValue, Error> {
+    fn serialize_i64(self, v: i64) -> Result<JsValue, SerError> {
         const SAFE: i64 = (1 << 53) - 1;
         if (-SAFE..=SAFE).contains(&v) {
             number(v as f64)
@@ -330,48 +357,48 @@ impl ser::Serializer for Ser {
             Err(ser::Error::custom(format_args!("{v} can't be represented as a JavaScript number")))
         }
     }
-    fn serialize_u64(self, v: u64) -> Result<JsValue, Error> {
+    fn serialize_u64(self, v: u64) -> Result<JsValue, SerError> {
         if v < 1 << 53 {
             number(v as f64)
         } else {
             Err(ser::Error::custom(format_args!("{v} can't be represented as a JavaScript number")))
         }
     }
-    fn serialize_i128(self, v: i128) -> Result<JsValue, Error> {
+    fn serialize_i128(self, v: i128) -> Result<JsValue, SerError> {
         Ok(JsValue::from(v))
     }
-    fn serialize_u128(self, v: u128) -> Result<JsValue, Error> {
+    fn serialize_u128(self, v: u128) -> Result<JsValue, SerError> {
         Ok(JsValue::from(v))
     }
-    fn serialize_char(self, v: char) -> Result<JsValue, Error> {
+    fn serialize_char(self, v: char) -> Result<JsValue, SerError> {
         Ok(JsValue::from_str(v.encode_utf8(&mut [0; 4])))
     }
-    fn serialize_str(self, v: &str) -> Result<JsValue, Error> {
+    fn serialize_str(self, v: &str) -> Result<JsValue, SerError> {
         Ok(JsValue::from_str(v))
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<JsValue, Error> {
+    fn serialize_bytes(self, v: &[u8]) -> Result<JsValue, SerError> {
         let arr = Arr::new();
         for b in v {
             arr.push(&JsValue::from_f64((*b).into()));
         }
         Ok(arr.into())
     }
-    fn serialize_none(self) -> Result<JsValue, Error> {
+    fn serialize_none(self) -> Result<JsValue, SerError> {
         Ok(JsValue::NULL)
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<JsValue, Error> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<JsValue, SerError> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<JsValue, Error> {
+    fn serialize_unit(self) -> Result<JsValue, SerError> {
         Ok(JsValue::NULL)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<JsValue, Error> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<JsValue, SerError> {
         Ok(JsValue::NULL)
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<JsValue, Error> {
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<JsValue, SerError> {
         Ok(JsValue::from_str(variant))
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<JsValue, Error> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<JsValue, SerError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -380,104 +407,104 @@ impl ser::Serializer for Ser {
         _: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<JsValue, Error> {
+    ) -> Result<JsValue, SerError> {
         Ok(wrap(Some(variant), value.serialize(self)?))
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<ArrSer, Error> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<ArrSer, SerError> {
         Ok(arr_ser(None))
     }
-    fn serialize_tuple(self, _: usize) -> Result<ArrSer, Error> {
+    fn serialize_tuple(self, _: usize) -> Result<ArrSer, SerError> {
         Ok(arr_ser(None))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<ArrSer, Error> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<ArrSer, SerError> {
         Ok(arr_ser(None))
     }
-    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ArrSer, Error> {
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ArrSer, SerError> {
         Ok(arr_ser(Some(variant)))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<ObjSer, Error> {
+    fn serialize_map(self, _: Option<usize>) -> Result<ObjSer, SerError> {
         Ok(obj_ser(None))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<ObjSer, Error> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<ObjSer, SerError> {
         Ok(obj_ser(None))
     }
-    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ObjSer, Error> {
+    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ObjSer, SerError> {
         Ok(obj_ser(Some(variant)))
     }
 }
 
 impl ArrSer {
-    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
         self.arr.push(&value.serialize(Ser)?);
         Ok(())
     }
-    fn done(self) -> Result<JsValue, Error> {
+    fn done(self) -> Result<JsValue, SerError> {
         Ok(wrap(self.variant, self.arr.into()))
     }
 }
 
 impl ser::SerializeSeq for ArrSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
 
 impl ser::SerializeTuple for ArrSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
 
 impl ser::SerializeTupleStruct for ArrSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
 
 impl ser::SerializeTupleVariant for ArrSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
 
 impl ObjSer {
-    fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+    fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), SerError> {
         self.obj.set(key, &value.serialize(Ser)?);
         Ok(())
     }
-    fn done(self) -> Result<JsValue, Error> {
+    fn done(self) -> Result<JsValue, SerError> {
         Ok(wrap(self.variant, self.obj.into()))
     }
 }
 
 impl ser::SerializeMap for ObjSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), SerError> {
         self.key = key.serialize(Ser)?;
         Ok(())
     }
-    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
         let key = std::mem::replace(&mut self.key, JsValue::UNDEFINED);
         let value = value.serialize(Ser)?;
         if !key.is_string() {
@@ -486,29 +513,29 @@ impl ser::SerializeMap for ObjSer {
         self.obj.set_key(&key, &value);
         Ok(())
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
 
 impl ser::SerializeStruct for ObjSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), SerError> {
         self.field(key, value)
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
 
 impl ser::SerializeStructVariant for ObjSer {
     type Ok = JsValue;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), SerError> {
         self.field(key, value)
     }
-    fn end(self) -> Result<JsValue, Error> {
+    fn end(self) -> Result<JsValue, SerError> {
         self.done()
     }
 }
