@@ -98,13 +98,15 @@ extern "C" {
 }
 
 /// A failure, as `String(error)` reads: a message becomes `new Error(msg)`
-/// ("Error: msg"), a thrown JS value reads as itself.
+/// ("Error: msg"), a thrown JS value reads as itself. Boxed: the derived
+/// code checks a `Result` after every field, and a pointer is the cheapest
+/// to check (a `String` here cost ~15 KB of wasm).
 #[derive(Debug)]
-pub struct Error(String);
+pub struct Error(Box<String>);
 
 impl Error {
     fn thrown(value: JsValue) -> Error {
-        Error(js_string(&value))
+        Error(Box::new(js_string(&value)))
     }
 }
 
@@ -118,7 +120,7 @@ impl std::error::Error for Error {}
 
 fn message(msg: impl fmt::Display) -> Error {
     let msg = msg.to_string();
-    Error(if msg.is_empty() { "Error".to_string() } else { format!("Error: {msg}") })
+    Error(Box::new(if msg.is_empty() { "Error".to_string() } else { format!("Error: {msg}") }))
 }
 
 impl ser::Error for Error {
@@ -242,40 +244,13 @@ fn is_exactly(v: f64, k: u64, t: i32) -> bool {
 
 /// Serializes to plain JS values.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
-    value.serialize(Ser).map_err(|SerError| Error(SER_ERROR.with(|e| e.take())))
+    value.serialize(Ser)
 }
 
 #[derive(Clone, Copy)]
 struct Ser;
 
-std::thread_local! {
-    /// The message of a serialization failure, set by `SerError::custom`.
-    static SER_ERROR: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-/// A serialization failure; its message waits in `SER_ERROR`. A unit type
-/// because the derived `serialize` checks the result of every field: with
-/// `Error` (a String) that check is ~9 KB of the wasm, with this 1 KB.
-#[derive(Debug)]
-struct SerError;
-
-impl fmt::Display for SerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        SER_ERROR.with(|e| f.write_str(&e.borrow()))
-    }
-}
-
-impl std::error::Error for SerError {}
-
-impl ser::Error for SerError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        let text = message(msg).0;
-        SER_ERROR.with(|e| *e.borrow_mut() = text);
-        SerError
-    }
-}
-
-fn number(v: f64) -> Result<JsValue, SerError> {
+fn number(v: f64) -> Result<JsValue, Error> {
     Ok(JsValue::from_f64(v))
 }
 
@@ -313,7 +288,7 @@ fn arr_ser(variant: Option<&'static str>) -> ArrSer {
 
 impl ser::Serializer for Ser {
     type Ok = JsValue;
-    type Error = SerError;
+    type Error = Error;
     type SerializeSeq = ArrSer;
     type SerializeTuple = ArrSer;
     type SerializeTupleStruct = ArrSer;
@@ -322,34 +297,34 @@ impl ser::Serializer for Ser {
     type SerializeStruct = ObjSer;
     type SerializeStructVariant = ObjSer;
 
-    fn serialize_bool(self, v: bool) -> Result<JsValue, SerError> {
+    fn serialize_bool(self, v: bool) -> Result<JsValue, Error> {
         Ok(JsValue::from_bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<JsValue, SerError> {
+    fn serialize_i8(self, v: i8) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_i16(self, v: i16) -> Result<JsValue, SerError> {
+    fn serialize_i16(self, v: i16) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_i32(self, v: i32) -> Result<JsValue, SerError> {
+    fn serialize_i32(self, v: i32) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_u8(self, v: u8) -> Result<JsValue, SerError> {
+    fn serialize_u8(self, v: u8) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_u16(self, v: u16) -> Result<JsValue, SerError> {
+    fn serialize_u16(self, v: u16) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_u32(self, v: u32) -> Result<JsValue, SerError> {
+    fn serialize_u32(self, v: u32) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_f32(self, v: f32) -> Result<JsValue, SerError> {
+    fn serialize_f32(self, v: f32) -> Result<JsValue, Error> {
         number(v.into())
     }
-    fn serialize_f64(self, v: f64) -> Result<JsValue, SerError> {
+    fn serialize_f64(self, v: f64) -> Result<JsValue, Error> {
         number(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<JsValue, SerError> {
+    fn serialize_i64(self, v: i64) -> Result<JsValue, Error> {
         const SAFE: i64 = (1 << 53) - 1;
         if (-SAFE..=SAFE).contains(&v) {
             number(v as f64)
@@ -357,48 +332,48 @@ impl ser::Serializer for Ser {
             Err(ser::Error::custom(format_args!("{v} can't be represented as a JavaScript number")))
         }
     }
-    fn serialize_u64(self, v: u64) -> Result<JsValue, SerError> {
+    fn serialize_u64(self, v: u64) -> Result<JsValue, Error> {
         if v < 1 << 53 {
             number(v as f64)
         } else {
             Err(ser::Error::custom(format_args!("{v} can't be represented as a JavaScript number")))
         }
     }
-    fn serialize_i128(self, v: i128) -> Result<JsValue, SerError> {
+    fn serialize_i128(self, v: i128) -> Result<JsValue, Error> {
         Ok(JsValue::from(v))
     }
-    fn serialize_u128(self, v: u128) -> Result<JsValue, SerError> {
+    fn serialize_u128(self, v: u128) -> Result<JsValue, Error> {
         Ok(JsValue::from(v))
     }
-    fn serialize_char(self, v: char) -> Result<JsValue, SerError> {
+    fn serialize_char(self, v: char) -> Result<JsValue, Error> {
         Ok(JsValue::from_str(v.encode_utf8(&mut [0; 4])))
     }
-    fn serialize_str(self, v: &str) -> Result<JsValue, SerError> {
+    fn serialize_str(self, v: &str) -> Result<JsValue, Error> {
         Ok(JsValue::from_str(v))
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<JsValue, SerError> {
+    fn serialize_bytes(self, v: &[u8]) -> Result<JsValue, Error> {
         let arr = Arr::new();
         for b in v {
             arr.push(&JsValue::from_f64((*b).into()));
         }
         Ok(arr.into())
     }
-    fn serialize_none(self) -> Result<JsValue, SerError> {
+    fn serialize_none(self) -> Result<JsValue, Error> {
         Ok(JsValue::NULL)
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<JsValue, SerError> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<JsValue, Error> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<JsValue, SerError> {
+    fn serialize_unit(self) -> Result<JsValue, Error> {
         Ok(JsValue::NULL)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<JsValue, SerError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<JsValue, Error> {
         Ok(JsValue::NULL)
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<JsValue, SerError> {
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<JsValue, Error> {
         Ok(JsValue::from_str(variant))
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<JsValue, SerError> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<JsValue, Error> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -407,104 +382,104 @@ impl ser::Serializer for Ser {
         _: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<JsValue, SerError> {
+    ) -> Result<JsValue, Error> {
         Ok(wrap(Some(variant), value.serialize(self)?))
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<ArrSer, SerError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<ArrSer, Error> {
         Ok(arr_ser(None))
     }
-    fn serialize_tuple(self, _: usize) -> Result<ArrSer, SerError> {
+    fn serialize_tuple(self, _: usize) -> Result<ArrSer, Error> {
         Ok(arr_ser(None))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<ArrSer, SerError> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<ArrSer, Error> {
         Ok(arr_ser(None))
     }
-    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ArrSer, SerError> {
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ArrSer, Error> {
         Ok(arr_ser(Some(variant)))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<ObjSer, SerError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<ObjSer, Error> {
         Ok(obj_ser(None))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<ObjSer, SerError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<ObjSer, Error> {
         Ok(obj_ser(None))
     }
-    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ObjSer, SerError> {
+    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<ObjSer, Error> {
         Ok(obj_ser(Some(variant)))
     }
 }
 
 impl ArrSer {
-    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         self.arr.push(&value.serialize(Ser)?);
         Ok(())
     }
-    fn done(self) -> Result<JsValue, SerError> {
+    fn done(self) -> Result<JsValue, Error> {
         Ok(wrap(self.variant, self.arr.into()))
     }
 }
 
 impl ser::SerializeSeq for ArrSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
 
 impl ser::SerializeTuple for ArrSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
 
 impl ser::SerializeTupleStruct for ArrSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
 
 impl ser::SerializeTupleVariant for ArrSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         self.element(value)
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
 
 impl ObjSer {
-    fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), SerError> {
+    fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), Error> {
         self.obj.set(key, &value.serialize(Ser)?);
         Ok(())
     }
-    fn done(self) -> Result<JsValue, SerError> {
+    fn done(self) -> Result<JsValue, Error> {
         Ok(wrap(self.variant, self.obj.into()))
     }
 }
 
 impl ser::SerializeMap for ObjSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
         self.key = key.serialize(Ser)?;
         Ok(())
     }
-    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         let key = std::mem::replace(&mut self.key, JsValue::UNDEFINED);
         let value = value.serialize(Ser)?;
         if !key.is_string() {
@@ -513,29 +488,29 @@ impl ser::SerializeMap for ObjSer {
         self.obj.set_key(&key, &value);
         Ok(())
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
 
 impl ser::SerializeStruct for ObjSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
         self.field(key, value)
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
 
 impl ser::SerializeStructVariant for ObjSer {
     type Ok = JsValue;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), SerError> {
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
         self.field(key, value)
     }
-    fn end(self) -> Result<JsValue, SerError> {
+    fn end(self) -> Result<JsValue, Error> {
         self.done()
     }
 }
