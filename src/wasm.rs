@@ -6,41 +6,36 @@ use crate::pk;
 use crate::protocol::Library;
 use crate::request::PlanRequest;
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 thread_local! {
-    /// The protocol library built in (build.rs), checked on first use.
-    static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
-    /// The PK model file, checked on first use.
-    static PK_MODELS: RefCell<Option<pk::Library>> = const { RefCell::new(None) };
+    /// The protocol library built in (build.rs), checked on first use and
+    /// then kept for the life of the page.
+    static LIBRARY: Cell<Option<&'static Library>> = const { Cell::new(None) };
+    /// The PK model file, likewise.
+    static PK_MODELS: Cell<Option<&'static pk::Library>> = const { Cell::new(None) };
 }
 
-fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, JsValue>) -> Result<T, JsValue> {
-    LIBRARY.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(crate::built_in::library().map_err(js_error)?);
-        }
-        match slot.as_ref() {
-            Some(lib) => f(lib),
-            None => Err(js_error(PlanError::new("library", "invalid_library", "No protocol library loaded."))),
-        }
-    })
+// Plain functions rather than `LocalKey::with` closures: those are
+// instantiated per caller (~3 KB of wasm).
+fn library_ref() -> Result<&'static Library, JsValue> {
+    if let Some(lib) = LIBRARY.get() {
+        return Ok(lib);
+    }
+    let lib: &'static Library = Box::leak(Box::new(crate::built_in::library().map_err(js_error)?));
+    LIBRARY.set(Some(lib));
+    Ok(lib)
 }
 
-fn with_pk_models<T>(f: impl FnOnce(&pk::Library) -> Result<T, JsValue>) -> Result<T, JsValue> {
-    PK_MODELS.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(crate::built_in::pk_models().map_err(js_error)?);
-        }
-        match slot.as_ref() {
-            Some(models) => f(models),
-            None => Err(js_error(pk::invalid("not loaded"))),
-        }
-    })
+fn pk_models_ref() -> Result<&'static pk::Library, JsValue> {
+    if let Some(models) = PK_MODELS.get() {
+        return Ok(models);
+    }
+    let models: &'static pk::Library = Box::leak(Box::new(crate::built_in::pk_models().map_err(js_error)?));
+    PK_MODELS.set(Some(models));
+    Ok(models)
 }
 
 fn js_error(e: PlanError) -> JsValue {
@@ -68,13 +63,14 @@ pub fn version() -> String {
 /// The library in use (drugs, containers, cautions, protocols, version).
 #[wasm_bindgen]
 pub fn library() -> Result<JsValue, JsValue> {
-    with_library(to_js)
+    to_js(library_ref()?)
 }
 
 #[wasm_bindgen]
 pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
     let req: PlanRequest = from_js(request)?;
-    with_library(|lib| crate::plan::plan(lib, &req).map_err(js_error).and_then(|p| to_js(&p)))
+    let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
+    to_js(&plan)
 }
 
 /// Raw input strings in; `{ fieldErrors, error, plan, request }` out. Never throws
@@ -82,7 +78,7 @@ pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = planForm)]
 pub fn plan_form(form: JsValue) -> Result<JsValue, JsValue> {
     let form: crate::form::Form = from_js(form)?;
-    with_library(|lib| to_js(&crate::form::plan_form(lib, &form)))
+    to_js(&crate::form::plan_form(library_ref()?, &form))
 }
 
 /// The course as an RFC 5545 calendar. `dtstamp_utc` ("YYYY-MM-DDTHH:MM",
@@ -91,10 +87,8 @@ pub fn plan_form(form: JsValue) -> Result<JsValue, JsValue> {
 pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
     let req: PlanRequest = from_js(request)?;
     let stamp = crate::calendar::LocalDateTime::parse(dtstamp_utc, "dtstamp").map_err(js_error)?;
-    with_library(|lib| {
-        let plan = crate::plan::plan(lib, &req).map_err(js_error)?;
-        crate::plan::course_ics(&plan, stamp).map_err(js_error)
-    })
+    let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
+    crate::plan::course_ics(&plan, stamp).map_err(js_error)
 }
 
 /// The plasma-concentration preview of a plan: `options` is `{ model,
@@ -103,19 +97,15 @@ pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
 pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let req: PlanRequest = from_js(request)?;
     let options: crate::preview::PreviewOptions = if options.is_undefined() || options.is_null() { Default::default() } else { from_js(options)? };
-    with_library(|lib| {
-        let plan = crate::plan::plan(lib, &req).map_err(js_error)?;
-        with_pk_models(|models| {
-            let preview = crate::preview::preview(models, &plan, req.patient.age_years, &options).map_err(js_error)?;
-            to_js(&preview)
-        })
-    })
+    let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
+    let preview = crate::preview::preview(pk_models_ref()?, &plan, req.patient.age_years, &options).map_err(js_error)?;
+    to_js(&preview)
 }
 
 /// The PK models, bands and their sources, for the model picker.
 #[wasm_bindgen(js_name = pkModels)]
 pub fn pk_models() -> Result<JsValue, JsValue> {
-    with_pk_models(to_js)
+    to_js(pk_models_ref()?)
 }
 
 /// The wasm's allocator: power-of-two size classes with a free list each,

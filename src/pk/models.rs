@@ -155,7 +155,8 @@ impl Library {
 
     pub fn model(&self, id: &str) -> Result<&Model> {
         self.models.iter().find(|m| m.id == id).ok_or_else(|| {
-            let known: Vec<&str> = self.models.iter().map(|m| m.id.as_str()).collect();
+            // Strings, not &str: one `join` in the wasm instead of two.
+            let known: Vec<String> = self.models.iter().map(|m| m.id.clone()).collect();
             PlanError::new(
                 "model",
                 "unknown_model",
