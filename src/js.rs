@@ -410,10 +410,17 @@ impl ser::Serializer for Ser {
     }
 }
 
+// The generic methods below only serialize the value; what does not depend
+// on its type is out of line (they are instantiated per field type).
 impl ArrSer {
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.arr.push(&value.serialize(Ser)?);
+        let value = value.serialize(Ser)?;
+        self.push(value);
         Ok(())
+    }
+    #[inline(never)]
+    fn push(&self, value: JsValue) {
+        self.arr.push(&value);
     }
     fn done(self) -> Result<JsValue, Error> {
         Ok(wrap(self.variant, self.arr.into()))
@@ -466,7 +473,22 @@ impl ser::SerializeTupleVariant for ArrSer {
 
 impl ObjSer {
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), Error> {
-        self.obj.set(key, &value.serialize(Ser)?);
+        let value = value.serialize(Ser)?;
+        self.put(key, value);
+        Ok(())
+    }
+    #[inline(never)]
+    fn put(&self, key: &str, value: JsValue) {
+        self.obj.set(key, &value);
+    }
+    /// The value for the key `serialize_key` gave.
+    #[inline(never)]
+    fn put_at_key(&mut self, value: JsValue) -> Result<(), Error> {
+        let key = std::mem::replace(&mut self.key, JsValue::UNDEFINED);
+        if !key.is_string() {
+            return Err(ser::Error::custom("Map key is not a string and cannot be an object key"));
+        }
+        self.obj.set_key(&key, &value);
         Ok(())
     }
     fn done(self) -> Result<JsValue, Error> {
@@ -482,13 +504,8 @@ impl ser::SerializeMap for ObjSer {
         Ok(())
     }
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        let key = std::mem::replace(&mut self.key, JsValue::UNDEFINED);
         let value = value.serialize(Ser)?;
-        if !key.is_string() {
-            return Err(ser::Error::custom("Map key is not a string and cannot be an object key"));
-        }
-        self.obj.set_key(&key, &value);
-        Ok(())
+        self.put_at_key(value)
     }
     fn end(self) -> Result<JsValue, Error> {
         self.done()
