@@ -192,42 +192,67 @@ pub fn shortest(v: f64) -> String {
     if v.is_nan() {
         return "NaN".to_string();
     }
-    let sign = if v.is_sign_negative() { "-" } else { "" };
-    if v.is_infinite() {
-        return format!("{sign}inf");
+    let mut out = String::from(if v.is_sign_negative() { "-" } else { "" });
+    if v.is_infinite() || v == 0.0 {
+        out.push_str(if v == 0.0 { "0" } else { "inf" });
+        return out;
     }
-    if v == 0.0 {
-        return format!("{sign}0");
-    }
-    // String(|v|) as digits d1 d2 .. dk and a point position: |v| = 0.d1..dk x 10^point.
+    // String(|v|) ("123.45", "1.5e-7", "1e+21") as digits d1..dk without
+    // leading zeros and a point position: |v| = 0.d1..dk x 10^point.
     let js = js_string(&JsValue::from_f64(v.abs()));
-    let (mantissa, exponent) = match js.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (js.as_str(), 0),
-    };
-    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all = format!("{whole}{frac}");
-    let digits = all.trim_start_matches('0');
-    let mut point = whole.len() as i32 + exponent - (all.len() - digits.len()) as i32;
-    let mut digits = digits.to_string();
-    // Tie: |v| is exactly digits.5 (one more digit); Rust then rounds up.
-    if let Ok(d) = digits.parse::<u64>() {
-        let k = digits.len() as i32;
-        if d < 100_000_000_000_000_000 && is_exactly(v.abs(), d * 10 + 5, point - k - 1) {
-            let up = (d + 1).to_string();
-            point += up.len() as i32 - k;
-            digits = up.trim_end_matches('0').to_string();
+    let (mut digits, mut point, mut exponent, mut after_point, mut negative) = (Vec::new(), 0i32, None, false, false);
+    for b in js.bytes() {
+        match (b, exponent.as_mut()) {
+            (b'e', _) => exponent = Some(0i32),
+            (b'-', _) => negative = true,
+            (b'0'..=b'9', Some(e)) => *e = *e * 10 + i32::from(b - b'0'),
+            (b'0'..=b'9', None) => {
+                if b == b'0' && digits.is_empty() {
+                    point -= i32::from(after_point);
+                } else {
+                    digits.push(b);
+                    point += i32::from(!after_point);
+                }
+            }
+            (b'.', _) => after_point = true,
+            _ => {}
         }
     }
+    let exponent = exponent.unwrap_or(0);
+    point += if negative { -exponent } else { exponent };
+    // A tie: |v| is exactly d1..dk5 x 10^(point-k-1); Rust then rounds up.
+    let k = digits.len() as i32;
+    let d = digits.iter().fold(0u64, |n, b| n.wrapping_mul(10).wrapping_add(u64::from(b - b'0')));
+    if k <= 17 && is_exactly(v.abs(), d * 10 + 5, point - k - 1) {
+        // Add one to the last digit, carrying.
+        let mut i = digits.len();
+        while i > 0 && digits[i - 1] == b'9' {
+            digits.pop();
+            i -= 1;
+        }
+        match digits.last_mut() {
+            Some(last) => *last += 1,
+            None => {
+                digits.push(b'1');
+                point += 1;
+            }
+        }
+    }
+    let digits = String::from_utf8(digits).unwrap_or_default();
     let n = digits.len() as i32;
-    let text = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        out.push_str(&digits);
     } else if point >= n {
-        format!("{digits}{}", "0".repeat((point - n) as usize))
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (point - n) as usize));
     } else {
-        format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
-    };
-    format!("{sign}{text}")
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
+    }
+    out
 }
 
 /// Whether `v` is exactly `k x 10^t` (k odd: it ends in 5). That decimal is
@@ -239,7 +264,9 @@ fn is_exactly(v: f64, k: u64, t: i32) -> bool {
     } else {
         5u64.checked_pow(t.unsigned_abs()).filter(|p| k.is_multiple_of(*p)).map(|p| k / p)
     };
-    matches!(odd, Some(n) if n < 1 << 53 && libm::scalbn(n as f64, t) == v)
+    // n x 2^t in two exact steps (each factor a normal power of two).
+    let two = |e: i32| f64::from_bits(((e + 1023).clamp(0, 2046) as u64) << 52);
+    matches!(odd, Some(n) if n < 1 << 53 && n as f64 * two(t / 2) * two(t - t / 2) == v)
 }
 
 // ---------------------------------------------------------------- out
