@@ -238,7 +238,7 @@ pub fn shortest(v: f64) -> String {
             }
         }
     }
-    let digits = String::from_utf8(digits).unwrap_or_default();
+    let digits: String = digits.into_iter().map(char::from).collect();
     let n = digits.len() as i32;
     if point <= 0 {
         out.push_str("0.");

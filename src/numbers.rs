@@ -187,11 +187,11 @@ fn write_fixed(out: &mut dyn std::fmt::Write, v: f64, prec: usize) -> std::fmt::
 
 /// ASCII digits (at least prec + 1 of them) with a point before the last `prec`.
 fn with_point(out: &mut dyn std::fmt::Write, digits: &[u8], prec: usize) -> std::fmt::Result {
-    let (whole, frac) = digits.split_at(digits.len() - prec);
-    out.write_str(std::str::from_utf8(whole).unwrap_or("0"))?;
-    if prec > 0 {
-        out.write_char('.')?;
-        out.write_str(std::str::from_utf8(frac).unwrap_or("0"))?;
+    for (i, d) in digits.iter().enumerate() {
+        if i + prec == digits.len() {
+            out.write_char('.')?;
+        }
+        out.write_char(char::from(*d))?;
     }
     Ok(())
 }
