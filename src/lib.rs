@@ -23,8 +23,6 @@ pub mod weight;
 pub mod pk;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
-#[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use error::{PlanError, Result};

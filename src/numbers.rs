@@ -111,15 +111,8 @@ impl std::fmt::Display for Num {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn shortest(v: f64, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     std::fmt::Display::fmt(&v, f)
-}
-
-/// JavaScript's shortest digits, in Rust's notation (see `crate::js`).
-#[cfg(target_arch = "wasm32")]
-fn shortest(v: f64, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    f.write_str(&crate::js::shortest(v))
 }
 
 /// `format!("{:.prec$}", v)` exactly: the exact binary value rounded half to

@@ -199,55 +199,6 @@ pub fn parse_schedule(text: Option<&str>) -> Result<Option<Schedule>> {
 
 #[cfg(test)]
 mod tests {
-    use serde::de::{self, Deserialize, Visitor};
-
-    /// The `fields` serde passes to `deserialize_struct` for `T`.
-    fn serde_fields<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
-        struct Record(std::cell::Cell<&'static [&'static str]>);
-        impl<'de> de::Deserializer<'de> for &Record {
-            type Error = de::value::Error;
-            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-                Err(de::Error::custom("not a struct"))
-            }
-            fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Self::Error> {
-                self.0.set(fields);
-                Err(de::Error::custom("recorded"))
-            }
-            serde::forward_to_deserialize_any! {
-                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-                option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-            }
-        }
-        let record = Record(std::cell::Cell::new(&[]));
-        let _ = T::deserialize(&record);
-        record.0.get()
-    }
-
-    /// camelCase names of the fields in `T`'s pretty Debug output.
-    fn debug_fields<T: std::fmt::Debug + Default>() -> Vec<String> {
-        let text = format!("{:#?}", T::default());
-        text.lines()
-            .filter_map(|l| l.strip_prefix("    ")?.split_once(": ").map(|(name, _)| name))
-            .filter(|name| !name.starts_with(' '))
-            .map(|name| name.split('_').enumerate().map(|(i, w)| if i == 0 { w.to_string() } else { w[..1].to_uppercase() + &w[1..] }).collect())
-            .collect()
-    }
-
-    /// The wasm reads request fields by their index in serde's field list
-    /// (src/js.rs), which is the field's own index only while no field has a
-    /// `#[serde(alias)]` (aliases join that list).
-    #[test]
-    fn request_types_have_no_serde_aliases() {
-        fn check<T: for<'de> Deserialize<'de> + std::fmt::Debug + Default>() {
-            assert_eq!(serde_fields::<T>(), debug_fields::<T>(), "{}", std::any::type_name::<T>());
-        }
-        check::<super::PlanRequest>();
-        check::<super::Patient>();
-        check::<super::DoseOverrides>();
-        check::<crate::form::Form>();
-        check::<crate::preview::PreviewOptions>();
-    }
-
     proptest::proptest! {
         #[test]
         fn replace_is_str_replace(text in "[ .a\u{e9}]{0,12}", from in "[ .a\u{e9}]{1,3}", to in "[ .b]{0,2}") {
