@@ -7,7 +7,6 @@
 use crate::alert::Alert;
 use crate::calendar::{LocalDate, LocalDateTime, Weekday};
 use crate::error::{PlanError, Result};
-use crate::numbers::Num;
 use serde::{Deserialize, Serialize};
 
 /// The schedule, booster phases and follow-up windows are the protocol
@@ -702,13 +701,13 @@ pub fn svg_session(session: &SessionTimeline, rate_changes: &[RateChange]) -> St
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SVG_W} 230\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\"><title>{}</title>",
         xml_escape(&title),
-        SVG_W = Num(SVG_W)
+        SVG_W = SVG_W
     );
     svg_bands(&mut s, session, &x);
     svg_rates(&mut s, session, rate_changes, &x);
     s.push_str(&format!(
         "<text x=\"{:.1}\" y=\"178\" text-anchor=\"end\">Vitals</text>",
-        Num(PLOT_X0 - 6.0)
+        PLOT_X0 - 6.0
     ));
     for e in session
         .events
@@ -717,7 +716,7 @@ pub fn svg_session(session: &SessionTimeline, rate_changes: &[RateChange]) -> St
     {
         s.push_str(&format!(
             "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"168\" y2=\"180\" stroke=\"#000\"/>",
-            Num(x(e.at))
+            x(e.at)
         ));
     }
     svg_axis(&mut s, arrival, span, &x);
@@ -747,8 +746,8 @@ fn svg_bands(s: &mut String, session: &SessionTimeline, x: &dyn Fn(LocalDateTime
         let (x0, x1) = (x(from), x(to));
         s.push_str(&format!(
             "<rect x=\"{x0:.1}\" y=\"30\" width=\"{:.1}\" height=\"24\" fill=\"{fill}\" stroke=\"#000\"><title>{name}</title></rect>",
-            Num((x1 - x0).max(0.0)),
-            x0 = Num(x0)
+            (x1 - x0).max(0.0),
+            x0 = x0
         ));
         let label = if x1 - x0 >= 80.0 {
             name
@@ -760,7 +759,7 @@ fn svg_bands(s: &mut String, session: &SessionTimeline, x: &dyn Fn(LocalDateTime
         if !label.is_empty() {
             s.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"46\" text-anchor=\"middle\">{label}</text>",
-                Num((x0 + x1) / 2.0)
+                (x0 + x1) / 2.0
             ));
         }
     }
@@ -790,7 +789,7 @@ fn svg_bands(s: &mut String, session: &SessionTimeline, x: &dyn Fn(LocalDateTime
             };
             s.push_str(&format!(
                 "<text x=\"{xt:.1}\" y=\"24\" text-anchor=\"{anchor}\">{text}</text>",
-                xt = Num(xt)
+                xt = xt
             ));
             drawn.push(xt);
         }
@@ -809,8 +808,8 @@ fn svg_rates(
     let y = |v: f64| RATE_BOTTOM - v / max * (RATE_BOTTOM - RATE_TOP);
     s.push_str(&format!(
         "<line x1=\"{PLOT_X0}\" x2=\"{PLOT_X0}\" y1=\"{RATE_TOP}\" y2=\"{RATE_BOTTOM}\" stroke=\"#000\"/><text x=\"{:.1}\" y=\"{RATE_TOP}\" text-anchor=\"end\">{} mL/h</text><text x=\"{:.1}\" y=\"{RATE_BOTTOM}\" text-anchor=\"end\">0</text>",
-        Num(PLOT_X0 - 6.0), format_ml(max), Num(PLOT_X0 - 6.0),
-        PLOT_X0 = Num(PLOT_X0), RATE_TOP = Num(RATE_TOP), RATE_BOTTOM = Num(RATE_BOTTOM)
+        PLOT_X0 - 6.0, format_ml(max), PLOT_X0 - 6.0,
+        PLOT_X0 = PLOT_X0, RATE_TOP = RATE_TOP, RATE_BOTTOM = RATE_BOTTOM
     ));
     let mut path = String::new();
     let mut previous_y: Option<f64> = None;
@@ -830,15 +829,15 @@ fn svg_rates(
             Some(v) => {
                 let yv = y(v);
                 match previous_y {
-                    Some(_) => path.push_str(&format!(" L{x0:.1},{yv:.1} L{x1:.1},{yv:.1}", x0 = Num(x0), x1 = Num(x1), yv = Num(yv))),
-                    None => path.push_str(&format!(" M{x0:.1},{yv:.1} L{x1:.1},{yv:.1}", x0 = Num(x0), x1 = Num(x1), yv = Num(yv))),
+                    Some(_) => path.push_str(&format!(" L{x0:.1},{yv:.1} L{x1:.1},{yv:.1}", x0 = x0, x1 = x1, yv = yv)),
+                    None => path.push_str(&format!(" M{x0:.1},{yv:.1} L{x1:.1},{yv:.1}", x0 = x0, x1 = x1, yv = yv)),
                 }
                 previous_y = Some(yv);
                 if x1 - x0 >= 44.0 {
                     s.push_str(&format!(
                         "<text x=\"{:.1}\" y=\"{:.1}\">{} mL/h</text>",
-                        Num(x0 + 3.0),
-                        Num(yv - 4.0),
+                        x0 + 3.0,
+                        yv - 4.0,
                         format_ml(v)
                     ));
                 }
@@ -847,13 +846,13 @@ fn svg_rates(
                 previous_y = None;
                 s.push_str(&format!(
                     "<line x1=\"{x0:.1}\" x2=\"{x1:.1}\" y1=\"{RATE_BOTTOM}\" y2=\"{RATE_BOTTOM}\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>",
-                    x0 = Num(x0), x1 = Num(x1), RATE_BOTTOM = Num(RATE_BOTTOM)
+                    x0 = x0, x1 = x1, RATE_BOTTOM = RATE_BOTTOM
                 ));
                 if x1 - x0 >= 44.0 {
                     s.push_str(&format!(
                         "<text x=\"{:.1}\" y=\"{:.1}\">no rate</text>",
-                        Num(x0 + 3.0),
-                        Num(RATE_BOTTOM - 4.0)
+                        x0 + 3.0,
+                        RATE_BOTTOM - 4.0
                     ));
                 }
             }
@@ -870,7 +869,7 @@ fn svg_rates(
 fn svg_axis(s: &mut String, arrival: LocalDateTime, span: i64, x: &dyn Fn(LocalDateTime) -> f64) {
     s.push_str(&format!(
         "<line x1=\"{PLOT_X0}\" x2=\"{PLOT_X1}\" y1=\"192\" y2=\"192\" stroke=\"#000\"/>",
-        PLOT_X0 = Num(PLOT_X0), PLOT_X1 = Num(PLOT_X1)
+        PLOT_X0 = PLOT_X0, PLOT_X1 = PLOT_X1
     ));
     let step = tick_step(span);
     let (h, m) = arrival.hm();
@@ -887,20 +886,20 @@ fn svg_axis(s: &mut String, arrival: LocalDateTime, span: i64, x: &dyn Fn(LocalD
         let xt = x(t);
         s.push_str(&format!(
             "<line x1=\"{xt:.1}\" x2=\"{xt:.1}\" y1=\"192\" y2=\"197\" stroke=\"#000\"/>",
-            xt = Num(xt)
+            xt = xt
         ));
         if step < 1440 {
             s.push_str(&format!(
                 "<text x=\"{xt:.1}\" y=\"209\" text-anchor=\"middle\">{}</text>",
                 hhmm(t),
-                xt = Num(xt)
+                xt = xt
             ));
         }
         if last_date != Some(t.date()) {
             s.push_str(&format!(
                 "<text x=\"{xt:.1}\" y=\"223\" text-anchor=\"middle\">{}</text>",
                 t.date(),
-                xt = Num(xt)
+                xt = xt
             ));
             last_date = Some(t.date());
         }

@@ -304,7 +304,7 @@ impl Model {
         // The file must solve across its whole stated weight range.
         for w in [self.weight_kg.min.max(1.0), self.weight_kg.max] {
             self.derive(w)
-                .map_err(|e| bad(format!("Model {id} at {w} kg: {}", e.message, w = crate::numbers::Num(w))))?;
+                .map_err(|e| bad(format!("Model {id} at {w} kg: {}", e.message, w = w)))?;
         }
         Ok(())
     }

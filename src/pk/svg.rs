@@ -3,7 +3,7 @@
 //! black-and-white printer; classes (`pk-*`) let a stylesheet restyle it.
 
 use super::{Band, RateSegment, Simulation};
-use crate::numbers::{format as number, Num};
+use crate::numbers::format as number;
 use crate::timeline::xml_escape as escape;
 use std::fmt::Write;
 
@@ -156,8 +156,8 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
     let _ = write!(
         o,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height:.0}" role="img" class="pk-plot" font-family="sans-serif" font-size="11">"#,
-        W = Num(W),
-        height = Num(height)
+        W = W,
+        height = height
     );
     let _ = write!(
         o,
@@ -194,9 +194,9 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
         let _ = write!(
             o,
             r#"<text class="pk-band-label" x="{:.1}" y="{ty:.1}" {HALO}>{}</text>"#,
-            Num(f.x0 + 6.0),
+            f.x0 + 6.0,
             band_text(b),
-            ty = Num(ty)
+            ty = ty
         );
     }
     o.push_str(&legend);
@@ -205,15 +205,15 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
         let _ = write!(
             o,
             r#"<text x="{cx:.1}" y="{cy:.1}" text-anchor="middle">No concentration to plot.</text>"#,
-            cx = Num(cx),
-            cy = Num(cy)
+            cx = cx,
+            cy = cy
         );
     }
     let _ = write!(
         o,
         r#"<text class="pk-caption" x="{}" y="{:.1}" font-style="italic">{}</text></svg>"#,
-        Num(f.x0),
-        Num(height - 8.0),
+        f.x0,
+        height - 8.0,
         escape(CAPTION)
     );
     o
@@ -251,20 +251,20 @@ fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
             Some(i) => write!(
                 o,
                 r#"<line x1="{x:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" {}/>"#,
-                Num(x + 26.0),
-                Num(y - 4.0),
-                Num(y - 4.0),
+                x + 26.0,
+                y - 4.0,
+                y - 4.0,
                 stroke(*i),
-                x = Num(x)
+                x = x
             ),
             None => write!(
                 o,
                 r##"<rect x="{x:.1}" y="{:.1}" width="26" height="10" fill="#000" fill-opacity="0.06" stroke="#555"/>"##,
-                Num(y - 9.0),
-                x = Num(x)
+                y - 9.0,
+                x = x
             ),
         };
-        let _ = write!(o, r#"<text x="{:.1}" y="{y:.1}">{text}</text>"#, Num(x + 32.0), y = Num(y));
+        let _ = write!(o, r#"<text x="{:.1}" y="{y:.1}">{text}</text>"#, x + 32.0, y = y);
     }
     let rows = entries.len().div_ceil(cols);
     for (n, b) in off.iter().enumerate() {
@@ -273,8 +273,8 @@ fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
             o,
             r#"<text class="pk-band-note" x="{LEFT}" y="{y:.1}">Above the plotted range: {}</text>"#,
             band_text(b),
-            LEFT = Num(LEFT),
-            y = Num(y)
+            LEFT = LEFT,
+            y = y
         );
     }
     (o, 8.0 + (rows + off.len()) as f64 * ROW)
@@ -288,11 +288,11 @@ fn shading(o: &mut String, f: &Frame, spans: &[(f64, f64)], bands: &[&Band]) {
         let _ = write!(
             o,
             r##"<rect class="pk-phase" x="{xa:.1}" y="{:.1}" width="{w:.1}" height="{PLOT_H}" fill="#000" fill-opacity="0.06"/><rect class="pk-phase-bar" x="{xa:.1}" y="{:.1}" width="{w:.1}" height="5" fill="#555"/>"##,
-            Num(f.y0),
-            Num(f.y1 - 5.0),
-            xa = Num(xa),
-            w = Num(w),
-            PLOT_H = Num(PLOT_H)
+            f.y0,
+            f.y1 - 5.0,
+            xa = xa,
+            w = w,
+            PLOT_H = PLOT_H
         );
     }
     let edge = r##"stroke="#444" stroke-width="0.8" stroke-dasharray="3 2""##;
@@ -302,18 +302,18 @@ fn shading(o: &mut String, f: &Frame, spans: &[(f64, f64)], bands: &[&Band]) {
             write!(
                 o,
                 r##"<rect class="pk-band" x="{}" y="{ya:.1}" width="{:.1}" height="{:.1}" fill="#000" fill-opacity="0.13" {edge}/>"##,
-                Num(f.x0),
-                Num(f.x1 - f.x0),
-                Num(yb - ya),
-                ya = Num(ya)
+                f.x0,
+                f.x1 - f.x0,
+                yb - ya,
+                ya = ya
             )
         } else {
             write!(
                 o,
                 r#"<line class="pk-band" x1="{}" x2="{}" y1="{ya:.1}" y2="{ya:.1}" {edge}/>"#,
-                Num(f.x0),
-                Num(f.x1),
-                ya = Num(ya)
+                f.x0,
+                f.x1,
+                ya = ya
             )
         };
     }
@@ -326,12 +326,12 @@ fn axes(o: &mut String, f: &Frame, y_step: f64) {
         let _ = write!(
             o,
             r##"<line class="pk-grid" x1="{}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#000" stroke-opacity="0.15"/><text x="{:.1}" y="{:.1}" text-anchor="end">{} ng/mL</text>"##,
-            Num(f.x0),
-            Num(f.x1),
-            Num(f.x0 - 6.0),
-            Num(y + 4.0),
+            f.x0,
+            f.x1,
+            f.x0 - 6.0,
+            y + 4.0,
             number(v, 3),
-            y = Num(y)
+            y = y
         );
     }
     for h in ticks(f.hours, hour_step(f.hours)) {
@@ -339,24 +339,24 @@ fn axes(o: &mut String, f: &Frame, y_step: f64) {
         let _ = write!(
             o,
             r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#000"/><text x="{x:.1}" y="{:.1}" text-anchor="middle">{} h</text>"##,
-            Num(f.y1),
-            Num(f.y1 + 4.0),
-            Num(f.y1 + 16.0),
+            f.y1,
+            f.y1 + 4.0,
+            f.y1 + 16.0,
             number(h, 3),
-            x = Num(x)
+            x = x
         );
     }
     let mid = (f.y0 + f.y1) / 2.0;
     let _ = write!(
         o,
         r##"<path class="pk-axes" d="M{} {:.1}V{:.1}H{}" fill="none" stroke="#000"/><text x="{:.1}" y="{:.1}" text-anchor="middle">Time from start, hours</text><text x="14" y="{mid:.1}" text-anchor="middle" transform="rotate(-90 14 {mid:.1})">Plasma ketamine (model)</text>"##,
-        Num(f.x0),
-        Num(f.y0),
-        Num(f.y1),
-        Num(f.x1),
-        Num((f.x0 + f.x1) / 2.0),
-        Num(f.y1 + 32.0),
-        mid = Num(mid)
+        f.x0,
+        f.y0,
+        f.y1,
+        f.x1,
+        (f.x0 + f.x1) / 2.0,
+        f.y1 + 32.0,
+        mid = mid
     );
 }
 
@@ -394,7 +394,7 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
         crate::sort::sort_by(&mut keep, |a, b| a.0.total_cmp(&b.0).is_lt());
         keep.dedup();
         for (x, y) in keep {
-            let _ = write!(d, "{}{x:.1} {y:.1}", if *pen_down { "L" } else { "M" }, x = Num(x), y = Num(y));
+            let _ = write!(d, "{}{x:.1} {y:.1}", if *pen_down { "L" } else { "M" }, x = x, y = y);
             *pen_down = true;
         }
         bucket.clear();
