@@ -1,7 +1,7 @@
-//! The protocol library and the PK model file compiled in: build.rs writes
-//! each JSON file as a byte string with a decoder per struct type, and the
-//! wasm decodes them instead of parsing JSON, so no deserializer for the
-//! library types ships. Both are validated on load exactly as a parsed file is.
+//! The protocol library and the PK model file as compiled-in Rust values,
+//! written by build.rs from the JSON files (see there). The wasm loads these
+//! instead of parsing JSON: no deserializer for the library types ships.
+//! Both are validated on load exactly as a parsed file is.
 
 use crate::error::Result;
 
@@ -18,64 +18,16 @@ mod pk_models {
     include!(concat!(env!("OUT_DIR"), "/pk_models.rs"));
 }
 
-/// Reads build.rs's byte string (see `write` there): unsigned LEB128
-/// numbers, f64 as 8 bytes, strings as (start, length) in one text. Reading
-/// past the end gives zeros and empty strings (the test below would fail),
-/// never a panic.
-struct Reader {
-    bytes: &'static [u8],
-    text: &'static str,
-    at: usize,
+/// Out of line: one call per string instead of an inlined allocation.
+#[inline(never)]
+fn s(text: &str) -> String {
+    text.to_string()
 }
 
-impl Reader {
-    fn new(bytes: &'static [u8], text: &'static str) -> Reader {
-        Reader { bytes, text, at: 0 }
-    }
-
-    fn byte(&mut self) -> u8 {
-        let b = self.bytes.get(self.at).copied().unwrap_or(0);
-        self.at += 1;
-        b
-    }
-
-    fn n(&mut self) -> usize {
-        let (mut v, mut shift) = (0usize, 0);
-        loop {
-            let b = self.byte();
-            v |= usize::from(b & 0x7f) << shift;
-            shift += 7;
-            if b < 0x80 || shift >= usize::BITS {
-                return v;
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn s(&mut self) -> String {
-        let start = self.n();
-        let end = start + self.n();
-        self.text.get(start..end).unwrap_or_default().to_string()
-    }
-
-    fn f64(&mut self) -> f64 {
-        f64::from_le_bytes([(); 8].map(|_| self.byte()))
-    }
-
-    fn opt<T>(&mut self, read: impl FnOnce(&mut Reader) -> T) -> Option<T> {
-        (self.n() != 0).then(|| read(self))
-    }
-
-    fn seq<T>(&mut self, mut read: impl FnMut(&mut Reader) -> T) -> Vec<T> {
-        let n = self.n();
-        (0..n).map(|_| read(self)).collect()
-    }
-}
-
-/// The first `n` variants of a unit enum, by index through the enum's serde
-/// derive (the generated code knows only the serialized form).
-fn variants<T: serde::de::DeserializeOwned>(n: u32) -> core::result::Result<Vec<T>, NoVariant> {
-    (0..n).map(|i| T::deserialize(serde::de::IntoDeserializer::<NoVariant>::into_deserializer(i))).collect()
+/// A unit enum variant by its index, through the enum's serde derive (the
+/// generated code knows only the serialized form).
+fn unit_variant<T: serde::de::DeserializeOwned>(index: u32) -> core::result::Result<T, NoVariant> {
+    T::deserialize(serde::de::IntoDeserializer::<NoVariant>::into_deserializer(index))
 }
 
 /// An index that names no variant (build.rs and the crate disagree, which
