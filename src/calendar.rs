@@ -81,6 +81,8 @@ impl Weekday {
     }
 }
 
+const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 /// A calendar day. Stored as days since 1970-01-01, always within
 /// `MIN_YEAR..=MAX_YEAR`, so ordering and differences are integer operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -153,6 +155,13 @@ impl LocalDate {
 
     pub fn ymd(self) -> (i64, i64, i64) {
         civil_from_days(self.days)
+    }
+
+    /// "Monday 7 December 2026": unambiguous in any locale, for patients.
+    pub fn long_text(self) -> String {
+        let (y, m, d) = self.ymd();
+        let month = MONTHS.get(usize::try_from(m - 1).unwrap_or(0)).copied().unwrap_or("");
+        format!("{} {d} {month} {y}", self.weekday().name())
     }
 
     pub fn weekday(self) -> Weekday {

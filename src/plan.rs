@@ -138,6 +138,8 @@ pub struct PlanText {
     pub observation: String,
     /// "1 session", "10 sessions".
     pub sessions: String,
+    /// The library's discharge condition, e.g. "No driving for 24 hours".
+    pub no_driving: String,
 }
 
 /// The order after overrides: what each level is computed from.
@@ -214,7 +216,7 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
     caution_alerts(lib, &req.cautions, &mut alerts)?;
     let course = match &req.start {
         Some(start) => {
-            let input = timeline_input(protocol, &order, &levels, &totals, start, req.previous_course_end.as_deref())?;
+            let input = timeline_input(lib.discharge.no_driving_hours, protocol, &order, &levels, &totals, start, req.previous_course_end.as_deref())?;
             let course = timeline::build_timeline(&input)?;
             alerts.extend(course.alerts.iter().cloned());
             let svg = course.sessions.first().map(|s| timeline::svg_session(s, &input.rate_changes));
@@ -237,6 +239,7 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
         session_duration: minutes_text(order.session_minutes),
         observation: minutes_text(order.observation_minutes),
         sessions: format!("{} {}", order.sessions, if order.sessions == 1 { "session" } else { "sessions" }),
+        no_driving: format!("No driving for {} hours", lib.discharge.no_driving_hours),
     };
     Ok(Plan {
         planner_version: crate::VERSION.to_string(),
@@ -271,7 +274,7 @@ pub fn plan(lib: &Library, req: &PlanRequest) -> Result<Plan> {
 
 /// The plan's rates placed on the clock: the first level at the start, and
 /// each further level at its clock-driven step when the order has one.
-fn timeline_input(p: &Protocol, order: &Order, levels: &[DoseLevel], totals: &Totals, start: &str, previous: Option<&str>) -> Result<TimelineInput> {
+fn timeline_input(no_driving_hours: u32, p: &Protocol, order: &Order, levels: &[DoseLevel], totals: &Totals, start: &str, previous: Option<&str>) -> Result<TimelineInput> {
     let every = order.step_every_minutes;
     let rate_changes = levels
         .iter()
@@ -300,6 +303,7 @@ fn timeline_input(p: &Protocol, order: &Order, levels: &[DoseLevel], totals: &To
         follow_up: p.follow_up.clone(),
         previous_course_end: previous.map(|d| LocalDate::parse(d, "previousCourseEnd")).transpose()?,
         vitals_rows_minutes: None,
+        no_driving_hours,
     })
 }
 

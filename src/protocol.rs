@@ -22,7 +22,18 @@ pub struct Library {
     pub cautions: Vec<Caution>,
     #[serde(default)]
     pub cautions_source: String,
+    pub discharge: Discharge,
     pub protocols: Vec<Protocol>,
+}
+
+/// Discharge conditions a clinic sets (clinical-spec section 6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Discharge {
+    pub no_driving_hours: u32,
+    pub tag: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -271,6 +282,9 @@ impl Library {
         let bad = |what: &str, why: &str| Err(PlanError::new("library", "invalid_library", format!("Protocol library: {what}: {why}.")));
         if self.version.trim().is_empty() {
             return bad("version", "missing");
+        }
+        if !(1..=168).contains(&self.discharge.no_driving_hours) {
+            return bad("discharge", "noDrivingHours must be from 1 to 168");
         }
         for d in &self.drugs {
             let all = d.vials_mg_per_ml.iter().chain(&d.standard_concentrations_mg_per_ml).chain([

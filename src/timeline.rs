@@ -96,6 +96,9 @@ pub struct TimelineInput {
     /// default: all of it, or the first 4 h of a multi-day infusion.
     #[serde(default)]
     pub vitals_rows_minutes: Option<u32>,
+    /// From the library's discharge conditions (clinic-editable).
+    #[serde(default = "default_no_driving_hours")]
+    pub no_driving_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -143,6 +146,10 @@ pub struct SessionTimeline {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionText {
+    /// Plain-language dates for patients, e.g. "Monday 7 December 2026":
+    /// the session's start and its earliest discharge.
+    pub date: String,
+    pub discharge_date: String,
     pub planned_mg: String,
     pub cumulative_mg: String,
 }
@@ -190,7 +197,13 @@ pub struct Timeline {
 
 const ARRIVAL_LABEL: &str = "Arrival and checks: consent, baseline vital signs and pain score";
 const VITALS_LABEL: &str = "Vital signs: blood pressure; continuous ECG and SpO2";
-const DISCHARGE_LABEL: &str = "End of observation: earliest discharge, when side effects have resolved; only with a responsible adult; no driving for 24 h";
+fn default_no_driving_hours() -> u32 {
+    24
+}
+
+fn discharge_label(no_driving_hours: u32) -> String {
+    format!("End of observation: earliest discharge, when side effects have resolved; only with a responsible adult; no driving for {no_driving_hours} h")
+}
 const BOOSTER_LABEL: &str = "planned booster (to be confirmed)";
 
 fn err(field: impl Into<String>, code: &str, message: impl Into<String>) -> PlanError {
@@ -528,7 +541,7 @@ fn session_events(input: &TimelineInput, start: LocalDateTime) -> Result<Vec<Tim
     events.push(event(
         discharge,
         EventKind::DischargeEarliest,
-        DISCHARGE_LABEL,
+        discharge_label(input.no_driving_hours),
     ));
     crate::sort::sort_by(&mut events, |a, b| (a.at, a.kind) < (b.at, b.kind));
     Ok(events)
@@ -615,17 +628,23 @@ pub fn build_timeline(input: &TimelineInput) -> Result<Timeline> {
         let events = session_events(input, start)?;
         cumulative = cumulative.zip(*mg).map(|(sum, mg)| sum + mg);
         let end = add_minutes(start, i64::from(input.infusion_minutes))?;
+        let discharge_earliest = add_minutes(end, i64::from(input.observation_minutes))?;
         sessions.push(SessionTimeline {
             index: u32::try_from(i + 1).unwrap_or(u32::MAX),
             weekday: start.date().weekday(),
             arrival: add_minutes(start, -i64::from(input.pre_minutes))?,
             start,
             end,
-            discharge_earliest: add_minutes(end, i64::from(input.observation_minutes))?,
+            discharge_earliest,
             planned_mg: *mg,
             cumulative_mg: cumulative,
             events,
-            text: SessionText { planned_mg: mg_text(*mg), cumulative_mg: mg_text(cumulative) },
+            text: SessionText {
+                date: start.date().long_text(),
+                discharge_date: discharge_earliest.date().long_text(),
+                planned_mg: mg_text(*mg),
+                cumulative_mg: mg_text(cumulative),
+            },
         });
     }
     let course_end = sessions

@@ -335,3 +335,20 @@ fn calendar_export_needs_a_start_and_names_the_sessions() {
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 10);
     assert!(ics.contains("24.5 mL/h"));
 }
+
+#[test]
+fn discharge_conditions_and_plain_dates_come_from_the_library() {
+    // 2026-12-07 is a Monday.
+    let p = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-07T08:00"}));
+    assert_eq!(p.sessions[0].text.date, "Monday 7 December 2026");
+    assert_eq!(p.sessions[9].text.date, "Friday 18 December 2026");
+    assert_eq!(p.text.no_driving, "No driving for 24 hours");
+    let discharge = p.sessions[0].events.iter().find(|e| e.kind == ketamine_planner::timeline::EventKind::DischargeEarliest).unwrap();
+    assert!(discharge.label.ends_with("no driving for 24 h"), "{}", discharge.label);
+    // A clinic that sets 12 hours gets 12 hours everywhere.
+    let lib = Library::from_json(&include_str!("../data/library.json").replacen("\"noDrivingHours\": 24", "\"noDrivingHours\": 12", 1)).unwrap();
+    let req: PlanRequest = serde_json::from_value(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "start": "2026-12-07T08:00"})).unwrap();
+    let p = plan(&lib, &req).unwrap();
+    assert_eq!(p.text.no_driving, "No driving for 12 hours");
+    assert!(p.sessions[0].events.iter().any(|e| e.label.ends_with("no driving for 12 h")));
+}

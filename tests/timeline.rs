@@ -40,6 +40,7 @@ fn course(start: &str, schedule: Schedule, sessions: u32, infusion_minutes: u32)
         follow_up: vec![],
         previous_course_end: None,
         vitals_rows_minutes: None,
+        no_driving_hours: 24,
     }
 }
 
@@ -801,6 +802,7 @@ fn valid_input() -> impl Strategy<Value = TimelineInput> {
                     follow_up: vec![],
                     previous_course_end: None,
                     vitals_rows_minutes: None,
+                    no_driving_hours: 24,
                 }
             },
         )
@@ -866,6 +868,7 @@ proptest! {
             follow_up: windows.into_iter().map(|(f, t)| FollowUpWindow { kind: text.clone(), from_days: f, to_days: t, source: String::new(), tag: String::new() }).collect(),
             previous_course_end: start.date().checked_add_days(previous),
             vitals_rows_minutes: rows,
+            no_driving_hours: 24,
         };
         if let Ok(t) = build_timeline(&input) {
             for s in &t.sessions {

@@ -160,7 +160,8 @@ function kpHandout(plan, printedLine) {
   var drug = plan.protocol && plan.protocol.drug === 'esketamine' ? 'esketamine' : 'ketamine';
   var s0 = sessions[0], day0 = kpSplit(s0.start)[0], last = sessions[sessions.length - 1];
   var pt = plan.text || {};
-  function when(s) { return '<span class="wd">' + esc(s.weekday || '') + '</span> ' + esc(kpSplit(s.start)[0]); }
+  // The core's plain-language date ("Monday 7 December 2026"): no ISO dates on a patient's page.
+  function when(s) { return esc((s.text && s.text.date) || kpSplit(s.start)[0]); }
 
   var html = '<h1>Your ' + drug + ' treatment: what to expect</h1>' +
     '<p class="h-name">Name: <span class="blank"></span></p>' +
@@ -184,7 +185,7 @@ function kpHandout(plan, printedLine) {
     } else if (e.kind === 'discharge_earliest') steps.push([at, 'The earliest time you can go home, with a responsible adult.']);
   }
   var endDay = kpSplit(s0.dischargeEarliest)[0];
-  html += '<h2>' + (endDay !== day0 ? 'Your treatment: from ' + when(s0) + ' to ' + esc(endDay)
+  html += '<h2>' + (endDay !== day0 ? 'Your treatment: from ' + when(s0) + ' to ' + esc(s0.text.dischargeDate)
       : (sessions.length > 1 ? 'Your first treatment day: ' : 'Your treatment day: ') + when(s0)) + '</h2>' +
     '<ol class="h-day">' + steps.map(function (st) {
       return '<li><span class="h-at">' + st[0] + '</span><span>' + st[1] + '</span></li>';
@@ -192,7 +193,7 @@ function kpHandout(plan, printedLine) {
 
   html += '<h2>Going home</h2><ul class="h-rules">' +
     '<li><b>Bring a responsible adult to take you home.</b> You can go home only with them.</li>' +
-    '<li><b>No driving for 24 hours</b> after each treatment.</li>' +
+    '<li><b>' + esc(pt.noDriving) + '</b> after each treatment.</li>' +
     '<li>You go home only when any side effects have resolved: the going-home times on this page are the earliest.</li></ul>';
 
   // Every day at the same times (the usual course): the times once, then the

@@ -58,6 +58,7 @@ struct Input {
     follow_up: Vec<(String, Count, Count, String, String)>,
     previous_course_end: When,
     vitals_rows_minutes: Option<Count>,
+    no_driving_hours: u32,
     summary: String,
     uid_seed: String,
     stamp: When,
@@ -130,6 +131,7 @@ fuzz_target!(|i: Input| {
         previous_course_end: LocalDate::parse(&i.previous_course_end.date(), "previousCourseEnd")
             .ok(),
         vitals_rows_minutes: i.vitals_rows_minutes.map(Count::get),
+        no_driving_hours: i.no_driving_hours,
     };
     let Ok(timeline) = build_timeline(&input) else {
         return;

@@ -498,7 +498,7 @@ test('patient handout: keyboard to the button, one large-type page of dates, tim
     assert.equal(await p.el(sel).isVisible(), false, `${sel} is not on the handout`);
   }
   assert.match(printed, /what to expect/);
-  assert.match(printed, /10 sessions, from Monday 2026-12-07 to Friday 2026-12-18/);
+  assert.match(printed, /10 sessions, from Monday 7 December 2026 to Friday 18 December 2026/);
   // The day, from the first session's events.
   assert.match(printed, /07:30\s+Arrive\./);
   assert.match(printed, /07:45\s+You are given the medicine prescribed for before the drip/);
@@ -509,10 +509,10 @@ test('patient handout: keyboard to the button, one large-type page of dates, tim
   assert.match(printed, /Bring a responsible adult to take you home/);
   assert.match(printed, /No driving for 24 hours/);
   // Every session date, the times once, and the follow-up window.
-  for (const d of ['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11', '2026-12-14', '2026-12-15', '2026-12-16', '2026-12-17', '2026-12-18']) {
-    assert.ok(printed.includes(d), d);
+  for (const d of ['Monday 7', 'Tuesday 8', 'Wednesday 9', 'Thursday 10', 'Friday 11', 'Monday 14', 'Tuesday 15', 'Wednesday 16', 'Thursday 17', 'Friday 18']) {
+    assert.ok(printed.includes(`${d} December 2026`), d);
   }
-  assert.doesNotMatch(printed, /2026-12-1[23]\b/, 'no weekend session');
+  assert.doesNotMatch(printed, /(Saturday|Sunday) 1[23] December/, 'no weekend session');
   assert.match(printed, /Each treatment day: arrive 07:30 · drip 08:00 to 12:00 · earliest going home 14:00/);
   assert.match(printed, /Follow-up period: 2026-12-18 to 2027-03-12/);
   assert.match(printed, /Your next appointment:/);
@@ -542,7 +542,7 @@ test('patient handout of a 5-day infusion with boosters: the stay, liver tests, 
   await p.el('[data-action=print-handout]').click();
   await page.emulateMedia({ media: 'print' });
   const printed = await p.el('.handout').evaluate((e) => e.innerText);
-  assert.match(printed, /Your treatment: from Monday 2026-12-07 to 2026-12-12/);
+  assert.match(printed, /Your treatment: from Monday 7 December 2026 to Saturday 12 December 2026/);
   assert.match(printed, /Blood tests of your liver: 2026-12-09 08:00, 2026-12-11 08:00/);
   assert.match(printed, /2026-12-12 08:00\s+The drip stops/);
   assert.match(printed, /2026-12-12 10:00\s+The earliest time you can go home/);
