@@ -11,17 +11,11 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-const PROTOCOLS: [&str; 9] = [
-    "walter-reed-outpatient",
-    "schwartzman-2009",
-    "cohen-2018-trial",
-    "getson-inpatient",
-    "correll-2004-inpatient",
-    "sigtermans-2009-esketamine",
-    "ward-low-dose",
-    "custom",
-    "no-such-protocol",
-];
+/// Every protocol of the shipped library, and one that does not exist.
+fn protocol_id() -> impl Strategy<Value = String> {
+    let ids: Vec<String> = Library::default_library().unwrap().protocols.iter().map(|p| p.id.clone()).collect();
+    prop_oneof![12 => prop::sample::select(ids), 1 => Just("no-such-protocol".to_string())]
+}
 
 /// Any f64 including the nasty ones, weighted towards plausible values.
 fn number() -> impl Strategy<Value = f64> {
@@ -56,7 +50,7 @@ fn word(options: &'static [&'static str]) -> impl Strategy<Value = Option<String
 
 prop_compose! {
     fn request()(
-        protocol in prop_oneof![12 => prop::sample::select(&PROTOCOLS[..8]), 1 => Just(PROTOCOLS[8])],
+        protocol in protocol_id(),
         weight_kg in prop_oneof![20 => (1.0..400.0f64).prop_map(Some), 1 => opt_number()], weight_lb in prop_oneof![30 => Just(None), 1 => number().prop_map(Some)],
         height_cm in plausible(100.0, 250.0), age_years in plausible(0.0, 120.0), frail in any::<Option<bool>>(),
         sex in word(&["female", "male"]), weight_basis in word(&["auto", "total", "ideal", "adjusted"]),
@@ -69,7 +63,7 @@ prop_compose! {
         cautions in prop_oneof![6 => Just(vec![]), 1 => prop::collection::vec(prop::sample::select(&["psychosis", "pregnancy", "nope"][..]).prop_map(String::from), 0..2)],
     ) -> PlanRequest {
         PlanRequest {
-            protocol: protocol.to_string(),
+            protocol,
             patient: Patient { weight_kg, weight_lb, height_cm, sex, age_years, frail },
             weight_basis,
             concentration_mg_per_ml: concentration,
@@ -130,10 +124,10 @@ proptest! {
     #[test]
     fn forms_never_panic_and_bad_text_never_makes_a_plan(
         weight in ".{0,8}", conc in ".{0,6}", height in ".{0,6}", start_dose in ".{0,6}",
-        protocol in prop::sample::select(&PROTOCOLS[..]),
+        protocol in protocol_id(),
     ) {
         let lib = Library::default_library().unwrap();
-        let form = Form { protocol: protocol.into(), weight_kg: Some(weight.clone()), concentration_mg_per_ml: conc.clone(), height_cm: height, start_dose, ..Form::default() };
+        let form = Form { protocol, weight_kg: Some(weight.clone()), concentration_mg_per_ml: conc.clone(), height_cm: height, start_dose, ..Form::default() };
         let r = plan_form(&lib, &form);
         let well_formed = |s: &str| ketamine_planner::numbers::parse_decimal(s).is_ok();
         if !well_formed(&weight) || !well_formed(&conc) {
