@@ -169,6 +169,8 @@ pub struct BoosterDate {
     pub label: String,
     /// Evidence tag of the phase, shown beside the date.
     pub tag: String,
+    /// The date in plain language, for patients.
+    pub date_text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,6 +181,9 @@ pub struct FollowUpDates {
     pub to: LocalDate,
     pub source: String,
     pub tag: String,
+    /// The window in plain language, for patients: "Friday 18 December 2026
+    /// to Friday 12 March 2027", or one date.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -568,6 +573,7 @@ fn boosters(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<BoosterD
                 date: previous,
                 sessions,
                 label,
+                date_text: previous.long_text(),
             });
         }
     }
@@ -579,13 +585,9 @@ fn follow_up(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<FollowU
         .follow_up
         .iter()
         .map(|w| {
-            Ok(FollowUpDates {
-                kind: w.kind.clone(),
-                from: add_days(course_end, i64::from(w.from_days))?,
-                to: add_days(course_end, i64::from(w.to_days))?,
-                source: w.source.clone(),
-                tag: w.tag.clone(),
-            })
+            let (from, to) = (add_days(course_end, i64::from(w.from_days))?, add_days(course_end, i64::from(w.to_days))?);
+            let text = if from == to { from.long_text() } else { format!("{} to {}", from.long_text(), to.long_text()) };
+            Ok(FollowUpDates { kind: w.kind.clone(), from, to, source: w.source.clone(), tag: w.tag.clone(), text })
         })
         .collect()
 }

@@ -459,7 +459,8 @@ fn follow_up_windows() {
     let json = serde_json::to_value(&t.follow_up).unwrap();
     assert_eq!(
         json,
-        serde_json::json!([{ "kind": "relief", "from": "2027-01-06", "to": "2027-02-05", "source": "Walter Reed report", "tag": "S2" }])
+        serde_json::json!([{ "kind": "relief", "from": "2027-01-06", "to": "2027-02-05", "source": "Walter Reed report", "tag": "S2",
+            "text": "Wednesday 6 January 2027 to Friday 5 February 2027" }])
     );
     // Walter Reed windows as in data/library.json: reassess at 28 days, booster
     // window 28 to 56 days. 2026-12-07 + 28 = 24 left in Dec + 4 = Jan 4;

@@ -218,11 +218,12 @@ function kpHandout(plan, printedLine) {
 
   var after = '';
   (Array.isArray(plan.followUp) ? plan.followUp : []).forEach(function (w) {
-    after += '<li><b>' + esc(KP_HANDOUT_FOLLOW[w.kind] || 'Follow-up') + ':</b> ' + esc(w.from) + (w.to && w.to !== w.from ? ' to ' + esc(w.to) : '') + '</li>';
+    after += '<li><b>' + esc(KP_HANDOUT_FOLLOW[w.kind] || 'Follow-up') + ':</b> ' + esc(w.text) + '</li>';
   });
   var boosters = Array.isArray(plan.boosters) ? plan.boosters : [];
   if (boosters.length) {
-    after += '<li><b>Planned top-up (booster) treatments, to be confirmed:</b> ' + boosters.map(function (b) { return '<span class="nw">' + esc(b.date) + '</span>'; }).join(', ') + '</li>';
+    after += '<li><b>Planned top-up (booster) treatments, to be confirmed:</b><ol class="h-boosters">' +
+      boosters.map(function (b) { return '<li>' + esc(b.dateText) + '</li>'; }).join('') + '</ol></li>';
   }
   html += '<h2>After the treatment</h2><ul class="h-after">' + after +
     '<li class="h-fill"><b>Your next appointment:</b> <span class="blank"></span></li>' +

@@ -514,7 +514,7 @@ test('patient handout: keyboard to the button, one large-type page of dates, tim
   }
   assert.doesNotMatch(printed, /(Saturday|Sunday) 1[23] December/, 'no weekend session');
   assert.match(printed, /Each treatment day: arrive 07:30 · drip 08:00 to 12:00 · earliest going home 14:00/);
-  assert.match(printed, /Follow-up period: 2026-12-18 to 2027-03-12/);
+  assert.match(printed, /Follow-up period: Friday 18 December 2026 to Friday 12 March 2027/);
   assert.match(printed, /Your next appointment:/);
   // A handout, not an order: no dose, no pump rate, no drug amounts.
   assert.doesNotMatch(printed, /mL\/h|mg|24\.5|Midazolam|clonidine/i);
@@ -546,7 +546,7 @@ test('patient handout of a 5-day infusion with boosters: the stay, liver tests, 
   assert.match(printed, /Blood tests of your liver: 2026-12-09 08:00, 2026-12-11 08:00/);
   assert.match(printed, /2026-12-12 08:00\s+The drip stops/);
   assert.match(printed, /2026-12-12 10:00\s+The earliest time you can go home/);
-  assert.match(printed, /booster.*to be confirmed.*2026-12-19, 2026-12-26/is);
+  assert.match(printed, /booster.*to be confirmed.*Saturday 19 December 2026\s*Saturday 26 December 2026/is);
   assert.doesNotMatch(printed, /mL\/h|mg/, 'the booster labels carry doses: not on the handout');
   const pages = (( await page.pdf({ format: 'A4' })).toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.equal(pages, 1, `${pages} pages`);
