@@ -112,7 +112,8 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         start: text(&form.start),
         previous_course_end: text(&form.previous_course_end),
     };
-    // A required number that failed to parse must not surface as "required".
+    // Empty required inputs are marked in the same pass as the parse errors;
+    // `plan` would only name the first missing one.
     if form.weight_kg.as_deref().is_some_and(|t| t.trim().is_empty()) && weight_lb.is_none() && !errors.contains_key("weightLb") {
         errors.insert("weightKg".to_string(), "Enter the patient's weight.".to_string());
     }

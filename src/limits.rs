@@ -39,12 +39,6 @@ pub fn check_concentration(drug: &Drug, mg_per_ml: f64, alerts: &mut Vec<Alert>)
     false
 }
 
-/// What the limits say about one delivered rate.
-pub struct RateCheck {
-    /// Hard reason: no rate may be shown.
-    pub refused: Option<String>,
-}
-
 /// Checks one level's delivered rate. `label` names the level in messages.
 pub fn check_rate(
     drug: &Drug,
@@ -54,7 +48,7 @@ pub fn check_rate(
     delivered_mg_per_hour: f64,
     dosing_weight_kg: f64,
     alerts: &mut Vec<Alert>,
-) -> RateCheck {
+) -> Option<String> {
     let mg_per_kg = delivered_mg_per_hour / dosing_weight_kg;
     let per_kg = with_unit(mg_per_kg, 3, "mg/kg/h");
     let mut refuse = |code: &str, why: String| {
@@ -88,7 +82,7 @@ pub fn check_rate(
             ));
         }
     }
-    RateCheck { refused }
+    refused
 }
 
 /// Keeps the first alert of each code: one acknowledgement covers a code,

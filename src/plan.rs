@@ -540,7 +540,7 @@ fn level(
     let refused = if concentration_refused {
         Some("No rate: the concentration is above the maximum infusion concentration.".to_string())
     } else {
-        limits::check_rate(drug, &label, intended, ml, delivered, w, alerts).refused
+        limits::check_rate(drug, &label, intended, ml, delivered, w, alerts)
     };
     let ok = refused.is_none();
     let mg_per_kg = delivered / w;

@@ -17,24 +17,22 @@ thread_local! {
     static PK_MODELS: Cell<Option<&'static pk::Library>> = const { Cell::new(None) };
 }
 
-// Plain functions rather than `LocalKey::with` closures: those are
-// instantiated per caller (~3 KB of wasm).
-fn library_ref() -> Result<&'static Library, JsValue> {
-    if let Some(lib) = LIBRARY.get() {
-        return Ok(lib);
+/// Loads a built-in data file on first use and keeps it for the page's life.
+fn cached<T: 'static>(cell: &'static std::thread::LocalKey<Cell<Option<&'static T>>>, load: fn() -> crate::Result<T>) -> Result<&'static T, JsValue> {
+    if let Some(value) = cell.get() {
+        return Ok(value);
     }
-    let lib: &'static Library = Box::leak(Box::new(crate::built_in::library().map_err(js_error)?));
-    LIBRARY.set(Some(lib));
-    Ok(lib)
+    let value: &'static T = Box::leak(Box::new(load().map_err(js_error)?));
+    cell.set(Some(value));
+    Ok(value)
+}
+
+fn library_ref() -> Result<&'static Library, JsValue> {
+    cached(&LIBRARY, crate::built_in::library)
 }
 
 fn pk_models_ref() -> Result<&'static pk::Library, JsValue> {
-    if let Some(models) = PK_MODELS.get() {
-        return Ok(models);
-    }
-    let models: &'static pk::Library = Box::leak(Box::new(crate::built_in::pk_models().map_err(js_error)?));
-    PK_MODELS.set(Some(models));
-    Ok(models)
+    cached(&PK_MODELS, crate::built_in::pk_models)
 }
 
 fn js_error(e: PlanError) -> JsValue {

@@ -633,7 +633,7 @@ class KPElement extends HTMLElement {
     this._form.addEventListener('submit', function (e) { e.preventDefault(); });
     this._unit.addEventListener('change', function () { self._setWeightUnit(self._unit.value, true); self._compute(); });
     this._role.alerts = this._out.alerts;
-    this._pkLib = typeof KetaminePlanner.pkModels === 'function' ? KetaminePlanner.pkModels() : null;
+    this._pkLib = KetaminePlanner.pkModels();
     var models = this._pkLib ? this._pkLib.models : [];
     this._role['pk-model'].innerHTML = models.map(function (m) {
       return '<option value="' + esc(m.id) + '">' + esc(m.name) + ' — ' + esc(m.population) + '</option>';
