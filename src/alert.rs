@@ -24,7 +24,12 @@ pub struct Alert {
 
 impl Alert {
     pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
-        Alert { level, code: code.to_string(), message: message.into(), acknowledged: false }
+        Alert {
+            level,
+            code: code.to_string(),
+            message: message.into(),
+            acknowledged: false,
+        }
     }
     pub fn info(code: &str, message: impl Into<String>) -> Self {
         Self::new(Level::Info, code, message)

@@ -27,7 +27,9 @@ fn s(text: &str) -> String {
 /// A unit enum variant by its index, through the enum's serde derive (the
 /// generated code knows only the serialized form).
 fn unit_variant<T: serde::de::DeserializeOwned>(index: u32) -> core::result::Result<T, NoVariant> {
-    T::deserialize(serde::de::IntoDeserializer::<NoVariant>::into_deserializer(index))
+    T::deserialize(serde::de::IntoDeserializer::<NoVariant>::into_deserializer(
+        index,
+    ))
 }
 
 /// An index that names no variant (build.rs and the crate disagree, which
@@ -71,7 +73,9 @@ pub fn lowercase_drug_name(drug: &crate::protocol::Drug) -> String {
 
 /// The protocol library built in (data/library.json, or `KP_LIBRARY`), validated.
 pub fn library() -> Result<crate::protocol::Library> {
-    library::value().map_err(|e| crate::protocol::invalid(e.to_string()))?.validated()
+    library::value()
+        .map_err(|e| crate::protocol::invalid(e.to_string()))?
+        .validated()
 }
 
 /// The PK model file built in (data/pk-models.json), validated.
@@ -93,7 +97,10 @@ mod tests {
     #[test]
     fn the_wasm_lowercases_drug_names_as_to_lowercase_does() {
         let drugs = library().unwrap().drugs;
-        assert_eq!(library::ASCII_DRUG_NAMES, drugs.iter().all(|d| d.name.is_ascii()));
+        assert_eq!(
+            library::ASCII_DRUG_NAMES,
+            drugs.iter().all(|d| d.name.is_ascii())
+        );
         for d in drugs {
             if library::ASCII_DRUG_NAMES {
                 assert_eq!(d.name.to_ascii_lowercase(), d.name.to_lowercase());
@@ -104,6 +111,9 @@ mod tests {
 
     #[test]
     fn built_in_pk_models_are_the_json_file() {
-        assert_eq!(&pk_models().unwrap(), crate::pk::Library::shipped().unwrap());
+        assert_eq!(
+            &pk_models().unwrap(),
+            crate::pk::Library::shipped().unwrap()
+        );
     }
 }

@@ -81,7 +81,20 @@ impl Weekday {
     }
 }
 
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// A calendar day. Stored as days since 1970-01-01, always within
 /// `MIN_YEAR..=MAX_YEAR`, so ordering and differences are integer operations.
@@ -160,7 +173,10 @@ impl LocalDate {
     /// "Monday 7 December 2026": unambiguous in any locale, for patients.
     pub fn long_text(self) -> String {
         let (y, m, d) = self.ymd();
-        let month = MONTHS.get(usize::try_from(m - 1).unwrap_or(0)).copied().unwrap_or("");
+        let month = MONTHS
+            .get(usize::try_from(m - 1).unwrap_or(0))
+            .copied()
+            .unwrap_or("");
         format!("{} {d} {month} {y}", self.weekday().name())
     }
 

@@ -17,7 +17,11 @@ pub struct PlanError {
 
 impl PlanError {
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        PlanError { field: field.into(), code: code.to_string(), message: message.into() }
+        PlanError {
+            field: field.into(),
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 }
 

@@ -59,10 +59,31 @@ pub struct FormResult {
 
 /// Names a plan error may carry that are inputs of the form.
 const FORM_FIELDS: [&str; 25] = [
-    "protocol", "weightKg", "weightLb", "heightCm", "sex", "ageYears", "weightBasis", "concentrationMgPerMl",
-    "pumpResolutionMlPerHour", "preparationVolumeMl", "doseUnit", "startDose", "stepDose", "maxDose", "sessionDoseMg",
-    "sessionMinutes", "sessions", "schedule", "observationMinutes", "rateMlPerHour", "volumeMl", "volumeMinutes",
-    "stepEveryMinutes", "start", "previousCourseEnd",
+    "protocol",
+    "weightKg",
+    "weightLb",
+    "heightCm",
+    "sex",
+    "ageYears",
+    "weightBasis",
+    "concentrationMgPerMl",
+    "pumpResolutionMlPerHour",
+    "preparationVolumeMl",
+    "doseUnit",
+    "startDose",
+    "stepDose",
+    "maxDose",
+    "sessionDoseMg",
+    "sessionMinutes",
+    "sessions",
+    "schedule",
+    "observationMinutes",
+    "rateMlPerHour",
+    "volumeMl",
+    "volumeMinutes",
+    "stepEveryMinutes",
+    "start",
+    "previousCourseEnd",
 ];
 
 pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
@@ -71,11 +92,23 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         if text.trim().is_empty() {
             return None;
         }
-        let parsed = if whole { parse_whole(text) } else { parse_decimal(text) };
-        parsed.map_err(|m| errors.insert(name.to_string(), m.to_string())).ok()
+        let parsed = if whole {
+            parse_whole(text)
+        } else {
+            parse_decimal(text)
+        };
+        parsed
+            .map_err(|m| errors.insert(name.to_string(), m.to_string()))
+            .ok()
     };
-    let weight_kg = form.weight_kg.as_deref().and_then(|t| num("weightKg", t, false));
-    let weight_lb = form.weight_lb.as_deref().and_then(|t| num("weightLb", t, false));
+    let weight_kg = form
+        .weight_kg
+        .as_deref()
+        .and_then(|t| num("weightKg", t, false));
+    let weight_lb = form
+        .weight_lb
+        .as_deref()
+        .and_then(|t| num("weightLb", t, false));
     let patient = Patient {
         weight_kg,
         weight_lb,
@@ -104,7 +137,11 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         patient,
         weight_basis: text(&form.weight_basis),
         concentration_mg_per_ml: num("concentrationMgPerMl", &form.concentration_mg_per_ml, false),
-        pump_resolution_ml_per_hour: num("pumpResolutionMlPerHour", &form.pump_resolution_ml_per_hour, false),
+        pump_resolution_ml_per_hour: num(
+            "pumpResolutionMlPerHour",
+            &form.pump_resolution_ml_per_hour,
+            false,
+        ),
         preparation_volume_ml: num("preparationVolumeMl", &form.preparation_volume_ml, false),
         dose,
         acknowledged: form.acknowledged.clone(),
@@ -114,22 +151,54 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
     };
     // Empty required inputs are marked in the same pass as the parse errors;
     // `plan` would only name the first missing one.
-    if form.weight_kg.as_deref().is_some_and(|t| t.trim().is_empty()) && weight_lb.is_none() && !errors.contains_key("weightLb") {
-        errors.insert("weightKg".to_string(), "Enter the patient's weight.".to_string());
+    if form
+        .weight_kg
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+        && weight_lb.is_none()
+        && !errors.contains_key("weightLb")
+    {
+        errors.insert(
+            "weightKg".to_string(),
+            "Enter the patient's weight.".to_string(),
+        );
     }
     if form.concentration_mg_per_ml.trim().is_empty() {
-        errors.insert("concentrationMgPerMl".to_string(), "Enter the infusion concentration.".to_string());
+        errors.insert(
+            "concentrationMgPerMl".to_string(),
+            "Enter the infusion concentration.".to_string(),
+        );
     }
     if !errors.is_empty() {
-        return FormResult { field_errors: errors, error: None, plan: None, request: None };
+        return FormResult {
+            field_errors: errors,
+            error: None,
+            plan: None,
+            request: None,
+        };
     }
     match plan(lib, &request) {
-        Ok(p) => FormResult { field_errors: errors, error: None, plan: Some(p), request: Some(request) },
+        Ok(p) => FormResult {
+            field_errors: errors,
+            error: None,
+            plan: Some(p),
+            request: Some(request),
+        },
         Err(e) if FORM_FIELDS.contains(&e.field.as_str()) => {
             errors.insert(e.field, e.message);
-            FormResult { field_errors: errors, error: None, plan: None, request: None }
+            FormResult {
+                field_errors: errors,
+                error: None,
+                plan: None,
+                request: None,
+            }
         }
-        Err(e) => FormResult { field_errors: errors, error: Some(e), plan: None, request: None },
+        Err(e) => FormResult {
+            field_errors: errors,
+            error: Some(e),
+            plan: None,
+            request: None,
+        },
     }
 }
 
@@ -143,7 +212,12 @@ mod tests {
     use super::*;
 
     fn form(weight: &str, conc: &str) -> Form {
-        Form { protocol: "schwartzman-2009".into(), weight_kg: Some(weight.into()), concentration_mg_per_ml: conc.into(), ..Form::default() }
+        Form {
+            protocol: "schwartzman-2009".into(),
+            weight_kg: Some(weight.into()),
+            concentration_mg_per_ml: conc.into(),
+            ..Form::default()
+        }
     }
 
     #[test]
@@ -152,7 +226,11 @@ mod tests {
         for bad in ["1..2", "5,0", "1e3", ""] {
             let r = plan_form(&lib, &form(bad, "1"));
             assert!(r.plan.is_none(), "{bad}");
-            assert!(r.field_errors.contains_key("weightKg"), "{bad}: {:?}", r.field_errors);
+            assert!(
+                r.field_errors.contains_key("weightKg"),
+                "{bad}: {:?}",
+                r.field_errors
+            );
         }
         let r = plan_form(&lib, &form("1..2", "5,0"));
         assert_eq!(r.field_errors.len(), 2);
@@ -164,6 +242,10 @@ mod tests {
         let r = plan_form(&lib, &form("70", "1"));
         assert_eq!(r.plan.unwrap().levels[0].ml_per_hour, Some(24.5));
         let r = plan_form(&lib, &form("500", "1"));
-        assert!(r.field_errors["weightKg"].contains("1 to 400 kg"), "{:?}", r.field_errors);
+        assert!(
+            r.field_errors["weightKg"].contains("1 to 400 kg"),
+            "{:?}",
+            r.field_errors
+        );
     }
 }

@@ -97,8 +97,7 @@ fn session_description(summary: &str, s: &SessionTimeline, count: usize) -> Stri
         ),
         format!(
             "Planned dose this session: {}; cumulative: {}.",
-            s.text.planned_mg,
-            s.text.cumulative_mg
+            s.text.planned_mg, s.text.cumulative_mg
         ),
     ];
     // Every event except the 15-min vital-sign rows, which belong on the sheet.

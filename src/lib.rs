@@ -12,6 +12,7 @@ pub mod form;
 pub mod ics;
 pub mod limits;
 pub mod numbers;
+pub mod pk;
 pub mod plan;
 pub mod preparation;
 pub mod preview;
@@ -20,7 +21,6 @@ pub mod request;
 mod sort;
 pub mod timeline;
 pub mod weight;
-pub mod pk;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -29,8 +29,16 @@ pub fn check_concentration(drug: &Drug, mg_per_ml: f64, alerts: &mut Vec<Alert>)
     }
     let standard = &drug.standard_concentrations_mg_per_ml;
     if !standard.iter().any(|c| same(*c, mg_per_ml)) {
-        let list = standard.iter().map(|c| with_unit(*c, 2, "mg/mL")).collect::<Vec<_>>().join(", ");
-        let known = if list.is_empty() { "none in this library".to_string() } else { list };
+        let list = standard
+            .iter()
+            .map(|c| with_unit(*c, 2, "mg/mL"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let known = if list.is_empty() {
+            "none in this library".to_string()
+        } else {
+            list
+        };
         alerts.push(Alert::soft(
             "concentration_non_standard",
             format!("{} is not a standard {} infusion concentration (standard: {known}). Check the preparation.", with_unit(mg_per_ml, 2, "mg/mL"), crate::built_in::lowercase_drug_name(drug)),
@@ -56,17 +64,33 @@ pub fn check_rate(
         Some(why)
     };
     let refused = if delivered_ml_per_hour <= 0.0 {
-        refuse("pump_rate_zero", "the rate rounds to 0 mL/h at this pump resolution. Use a lower concentration.".to_string())
+        refuse(
+            "pump_rate_zero",
+            "the rate rounds to 0 mL/h at this pump resolution. Use a lower concentration."
+                .to_string(),
+        )
     } else if delivered_ml_per_hour > MAX_RATE_ML_PER_HOUR {
-        refuse("pump_rate_too_high", format!("{} is above the pump maximum of 999.9 mL/h. Use a higher concentration.", with_unit(delivered_ml_per_hour, 2, "mL/h")))
+        refuse(
+            "pump_rate_too_high",
+            format!(
+                "{} is above the pump maximum of 999.9 mL/h. Use a higher concentration.",
+                with_unit(delivered_ml_per_hour, 2, "mL/h")
+            ),
+        )
     } else if mg_per_kg >= drug.hard_mg_per_kg_per_hour {
-        refuse("dose_hard_limit", format!("{per_kg}. {}.", drug.hard_limit_note))
+        refuse(
+            "dose_hard_limit",
+            format!("{per_kg}. {}.", drug.hard_limit_note),
+        )
     } else {
         None
     };
     if refused.is_none() {
         if mg_per_kg > drug.soft_mg_per_kg_per_hour {
-            alerts.push(Alert::soft("dose_above_soft_limit", format!("{label}: {per_kg}. {}.", drug.soft_limit_note)));
+            alerts.push(Alert::soft(
+                "dose_above_soft_limit",
+                format!("{label}: {per_kg}. {}.", drug.soft_limit_note),
+            ));
         }
         if delivered_ml_per_hour < LOW_RATE_ML_PER_HOUR {
             alerts.push(Alert::soft(

@@ -19,7 +19,9 @@ pub fn parse_decimal(text: &str) -> Result<f64, &'static str> {
         return Err("Must be a positive number.");
     }
     if s.contains(',') {
-        return Err("Use a point for decimals and no thousands separator (for example 1200 or 0.5).");
+        return Err(
+            "Use a point for decimals and no thousands separator (for example 1200 or 0.5).",
+        );
     }
     if s.chars().any(|c| c == 'e' || c == 'E') {
         return Err("Write the number in full (no exponent such as 1e3).");
@@ -45,7 +47,10 @@ pub fn parse_decimal(text: &str) -> Result<f64, &'static str> {
     // without core's general parser and its table of powers of five (about
     // 15 KB of the gzipped wasm).
     let (mut digits, mut scale) = (0u64, 1.0);
-    for b in whole.bytes().chain(frac.unwrap_or("").bytes().inspect(|_| scale *= 10.0)) {
+    for b in whole
+        .bytes()
+        .chain(frac.unwrap_or("").bytes().inspect(|_| scale *= 10.0))
+    {
         digits = digits * 10 + u64::from(b - b'0');
     }
     Ok(digits as f64 / scale)
@@ -71,7 +76,15 @@ pub fn format(value: f64, max_decimals: usize) -> String {
     let d = max_decimals.min(6);
     let scale = libm::pow(10.0, d as f64);
     let scaled = libm::round(value.abs() * scale) / scale;
-    let fixed = format!("{:.*}", d, if scaled.is_finite() { scaled } else { value.abs() });
+    let fixed = format!(
+        "{:.*}",
+        d,
+        if scaled.is_finite() {
+            scaled
+        } else {
+            value.abs()
+        }
+    );
     let (whole, frac) = match fixed.split_once('.') {
         Some((w, f)) => (w.to_string(), f.trim_end_matches('0').to_string()),
         None => (fixed.clone(), String::new()),
@@ -115,7 +128,10 @@ mod tests {
 
     #[test]
     fn rejects_malformed_entries() {
-        for bad in ["", " ", "1..2", "5,0", "1,000", "1e3", "1E3", ".5", "5.", "-5", "+5", "abc", "5 0", "0x10", "NaN", "inf", "1.2.3"] {
+        for bad in [
+            "", " ", "1..2", "5,0", "1,000", "1e3", "1E3", ".5", "5.", "-5", "+5", "abc", "5 0",
+            "0x10", "NaN", "inf", "1.2.3",
+        ] {
             assert!(parse_decimal(bad).is_err(), "accepted {bad:?}");
         }
     }
@@ -131,9 +147,29 @@ mod tests {
 
     #[test]
     fn parses_exactly_as_std_does() {
-        for text in ["0", "0.1", "0.2", "0.3", "0.35", "1.5", "80", "007", "0.0000000000001", "0.9999999999999",
-            "123456789012345", "999999999999999", "12345678.901234", "1.0000000000001", "9007199254740.9", "4.35"] {
-            assert_eq!(parse_decimal(text).map(f64::to_bits), Ok(text.parse::<f64>().unwrap().to_bits()), "{text}");
+        for text in [
+            "0",
+            "0.1",
+            "0.2",
+            "0.3",
+            "0.35",
+            "1.5",
+            "80",
+            "007",
+            "0.0000000000001",
+            "0.9999999999999",
+            "123456789012345",
+            "999999999999999",
+            "12345678.901234",
+            "1.0000000000001",
+            "9007199254740.9",
+            "4.35",
+        ] {
+            assert_eq!(
+                parse_decimal(text).map(f64::to_bits),
+                Ok(text.parse::<f64>().unwrap().to_bits()),
+                "{text}"
+            );
         }
     }
 

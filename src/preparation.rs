@@ -39,13 +39,23 @@ pub struct Need {
 }
 
 /// The recipe, or the reason there is none.
-pub fn prepare(lib: &Library, drug: &Drug, mg_per_ml: f64, volume_ml: Option<f64>, need: &Need) -> Result<Preparation, String> {
+pub fn prepare(
+    lib: &Library,
+    drug: &Drug,
+    mg_per_ml: f64,
+    volume_ml: Option<f64>,
+    need: &Need,
+) -> Result<Preparation, String> {
     let standard = lib.container(mg_per_ml).filter(|_| drug.id == "ketamine");
     let (final_ml, container) = match (volume_ml, standard) {
         (Some(v), _) => (v, if v <= 60.0 { "syringe" } else { "bag" }.to_string()),
         (None, Some(c)) => (c.final_volume_ml, c.container.clone()),
         (None, None) => {
-            let v = NON_STANDARD_VOLUMES_ML.iter().copied().find(|v| *v >= need.session_ml).unwrap_or(500.0);
+            let v = NON_STANDARD_VOLUMES_ML
+                .iter()
+                .copied()
+                .find(|v| *v >= need.session_ml)
+                .unwrap_or(500.0);
             (v, if v <= 60.0 { "syringe" } else { "bag" }.to_string())
         }
     };
@@ -54,7 +64,11 @@ pub fn prepare(lib: &Library, drug: &Drug, mg_per_ml: f64, volume_ml: Option<f64
     let vial = if fits(drug.preferred_vial_mg_per_ml) {
         Some(drug.preferred_vial_mg_per_ml)
     } else {
-        drug.vials_mg_per_ml.iter().copied().filter(|s| fits(*s)).reduce(f64::max)
+        drug.vials_mg_per_ml
+            .iter()
+            .copied()
+            .filter(|s| fits(*s))
+            .reduce(f64::max)
     };
     let Some(vial) = vial else {
         return Err(format!(
@@ -98,7 +112,13 @@ pub fn prepare(lib: &Library, drug: &Drug, mg_per_ml: f64, volume_ml: Option<f64
 /// new one at every change interval even when the old one is not empty.
 fn containers(session_ml: f64, final_ml: f64, need: &Need) -> u32 {
     let by_volume = (session_ml / final_ml).ceil();
-    let by_time = need.change_minutes.map_or(1.0, |m| (need.session_minutes / m).ceil());
+    let by_time = need
+        .change_minutes
+        .map_or(1.0, |m| (need.session_minutes / m).ceil());
     let n = by_volume.max(by_time).max(1.0);
-    if n.is_finite() && n < u32::MAX as f64 { n as u32 } else { u32::MAX }
+    if n.is_finite() && n < u32::MAX as f64 {
+        n as u32
+    } else {
+        u32::MAX
+    }
 }

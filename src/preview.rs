@@ -4,8 +4,8 @@
 
 use crate::alert::Alert;
 use crate::error::{PlanError, Result};
-use crate::pk::{self, PkPatient, RateSegment, SessionMark, SimOptions, Simulation};
 use crate::numbers::with_unit;
+use crate::pk::{self, PkPatient, RateSegment, SessionMark, SimOptions, Simulation};
 use crate::plan::{minutes_text, Plan};
 use crate::protocol::Titration;
 use serde::{Deserialize, Serialize};
@@ -55,7 +55,11 @@ fn text(sim: &Simulation) -> PreviewText {
     let ng = |v: f64| with_unit(v, 0, "ng/mL");
     let threshold = ng(sim.threshold_ng_per_ml);
     PreviewText {
-        peak: format!("{} at {} after the first start", ng(sim.peak.ng_per_ml), minutes_text(sim.peak.at_minute.round() as u32)),
+        peak: format!(
+            "{} at {} after the first start",
+            ng(sim.peak.ng_per_ml),
+            minutes_text(sim.peak.at_minute.round() as u32)
+        ),
         sessions: sim
             .sessions
             .iter()
@@ -63,8 +67,13 @@ fn text(sim: &Simulation) -> PreviewText {
                 end: ng(s.end_ng_per_ml),
                 discharge: ng(s.discharge_ng_per_ml),
                 minutes_to_threshold: match s.minutes_to_threshold {
-                    Some(m) if m <= 0.0 => format!("already below {threshold} at the end of the infusion"),
-                    Some(m) => format!("{} after the end of the infusion", minutes_text(m.round() as u32)),
+                    Some(m) if m <= 0.0 => {
+                        format!("already below {threshold} at the end of the infusion")
+                    }
+                    Some(m) => format!(
+                        "{} after the end of the infusion",
+                        minutes_text(m.round() as u32)
+                    ),
                     None => format!("not below {threshold} within the plotted time"),
                 },
             })
@@ -73,7 +82,12 @@ fn text(sim: &Simulation) -> PreviewText {
     }
 }
 
-pub fn preview(models: &pk::Library, plan: &Plan, age_years: Option<f64>, options: &PreviewOptions) -> Result<Preview> {
+pub fn preview(
+    models: &pk::Library,
+    plan: &Plan,
+    age_years: Option<f64>,
+    options: &PreviewOptions,
+) -> Result<Preview> {
     pk::check_drug(&plan.protocol.drug)?;
     let mut notes = Vec::new();
     let segments = segments(plan, &mut notes)?;
@@ -84,22 +98,44 @@ pub fn preview(models: &pk::Library, plan: &Plan, age_years: Option<f64>, option
         threshold_ng_per_ml: options.threshold_ng_per_ml,
         sessions: marks,
     };
-    let patient = PkPatient { weight_kg: plan.weights.total_kg, age_years };
-    let model = options.model.clone().unwrap_or_else(|| models.default_model.clone());
+    let patient = PkPatient {
+        weight_kg: plan.weights.total_kg,
+        age_years,
+    };
+    let model = options
+        .model
+        .clone()
+        .unwrap_or_else(|| models.default_model.clone());
     let primary = pk::simulate(models, &model, &patient, &segments, &sim_options)?;
     let others: Vec<&String> = options.compare.iter().filter(|id| **id != model).collect();
-    let compare = if others.is_empty() { Vec::new() } else { pk::compare(models, &others, &patient, &segments, &sim_options)? };
-    let all: Vec<Simulation> = std::iter::once(primary.clone()).chain(compare.iter().cloned()).collect();
+    let compare = if others.is_empty() {
+        Vec::new()
+    } else {
+        pk::compare(models, &others, &patient, &segments, &sim_options)?
+    };
+    let all: Vec<Simulation> = std::iter::once(primary.clone())
+        .chain(compare.iter().cloned())
+        .collect();
     let svg = pk::svg_plot(&all, &segments, &models.bands);
     let text = text(&primary);
-    Ok(Preview { primary, compare, notes, svg, text })
+    Ok(Preview {
+        primary,
+        compare,
+        notes,
+        svg,
+        text,
+    })
 }
 
 /// Minutes from the first session's start to each session's start: the
 /// dated course when there is one, else the first session alone.
 fn session_offsets(plan: &Plan) -> Vec<f64> {
     match plan.sessions.first() {
-        Some(first) => plan.sessions.iter().map(|s| first.start.minutes_until(s.start) as f64).collect(),
+        Some(first) => plan
+            .sessions
+            .iter()
+            .map(|s| first.start.minutes_until(s.start) as f64)
+            .collect(),
         None => vec![0.0],
     }
 }
@@ -120,7 +156,11 @@ fn segments(plan: &Plan, notes: &mut Vec<Alert>) -> Result<Vec<RateSegment>> {
             }
         }
         None => {
-            let first = plan.levels.first().and_then(|l| l.mg_per_hour).ok_or_else(no_rate)?;
+            let first = plan
+                .levels
+                .first()
+                .and_then(|l| l.mg_per_hour)
+                .ok_or_else(no_rate)?;
             if plan.titration == Titration::Response {
                 notes.push(Alert::info("preview_first_level", "Titration by response: the preview holds the first level for the whole infusion."));
             }
@@ -128,13 +168,20 @@ fn segments(plan: &Plan, notes: &mut Vec<Alert>) -> Result<Vec<RateSegment>> {
         }
     }
     if plan.sessions.is_empty() && plan.session_count > 1 {
-        notes.push(Alert::info("preview_first_session_only", "Enter a start date to preview the whole course; this shows the first session."));
+        notes.push(Alert::info(
+            "preview_first_session_only",
+            "Enter a start date to preview the whole course; this shows the first session.",
+        ));
     }
     let mut segments = Vec::new();
     for offset in session_offsets(plan) {
         for (i, &(at, mg_per_hour)) in steps.iter().enumerate() {
             let end = steps.get(i + 1).map_or(minutes, |next| next.0);
-            segments.push(RateSegment { start_min: offset + at, end_min: offset + end, mg_per_hour });
+            segments.push(RateSegment {
+                start_min: offset + at,
+                end_min: offset + end,
+                mg_per_hour,
+            });
         }
     }
     Ok(segments)
@@ -142,9 +189,19 @@ fn segments(plan: &Plan, notes: &mut Vec<Alert>) -> Result<Vec<RateSegment>> {
 
 fn marks(plan: &Plan) -> Vec<SessionMark> {
     let (minutes, observation) = (plan.session_minutes as f64, plan.observation_minutes as f64);
-    session_offsets(plan).into_iter().map(|o| SessionMark { end_min: o + minutes, discharge_min: o + minutes + observation }).collect()
+    session_offsets(plan)
+        .into_iter()
+        .map(|o| SessionMark {
+            end_min: o + minutes,
+            discharge_min: o + minutes + observation,
+        })
+        .collect()
 }
 
 fn no_rate() -> PlanError {
-    PlanError::new("rate", "no_rate", "No concentration preview: a rate in this plan is refused by a hard limit.")
+    PlanError::new(
+        "rate",
+        "no_rate",
+        "No concentration preview: a rate in this plan is refused by a hard limit.",
+    )
 }

@@ -153,7 +153,8 @@ pub struct Cap {
 
 impl Cap {
     pub fn applies(&self, total_kg: f64) -> bool {
-        self.weight_kg_above.is_none_or(|w| total_kg > w) && self.weight_kg_at_most.is_none_or(|w| total_kg <= w)
+        self.weight_kg_above.is_none_or(|w| total_kg > w)
+            && self.weight_kg_at_most.is_none_or(|w| total_kg <= w)
     }
 }
 
@@ -275,11 +276,19 @@ impl Library {
     }
 
     pub fn container(&self, concentration: f64) -> Option<&Container> {
-        self.containers.iter().find(|c| same(c.concentration_mg_per_ml, concentration))
+        self.containers
+            .iter()
+            .find(|c| same(c.concentration_mg_per_ml, concentration))
     }
 
     fn validate(&self) -> Result<()> {
-        let bad = |what: &str, why: &str| Err(PlanError::new("library", "invalid_library", format!("Protocol library: {what}: {why}.")));
+        let bad = |what: &str, why: &str| {
+            Err(PlanError::new(
+                "library",
+                "invalid_library",
+                format!("Protocol library: {what}: {why}."),
+            ))
+        };
         if self.version.trim().is_empty() {
             return bad("version", "missing");
         }
@@ -287,16 +296,25 @@ impl Library {
             return bad("discharge", "noDrivingHours must be from 1 to 168");
         }
         for d in &self.drugs {
-            let all = d.vials_mg_per_ml.iter().chain(&d.standard_concentrations_mg_per_ml).chain([
-                &d.preferred_vial_mg_per_ml,
-                &d.max_infusion_concentration_mg_per_ml,
-                &d.soft_mg_per_kg_per_hour,
-                &d.hard_mg_per_kg_per_hour,
-            ]);
+            let all = d
+                .vials_mg_per_ml
+                .iter()
+                .chain(&d.standard_concentrations_mg_per_ml)
+                .chain([
+                    &d.preferred_vial_mg_per_ml,
+                    &d.max_infusion_concentration_mg_per_ml,
+                    &d.soft_mg_per_kg_per_hour,
+                    &d.hard_mg_per_kg_per_hour,
+                ]);
             if all.into_iter().any(|v| !positive(*v)) {
                 return bad(&d.id, "every strength and limit must be a positive number");
             }
-            if d.vials_mg_per_ml.is_empty() || !d.vials_mg_per_ml.iter().any(|v| same(*v, d.preferred_vial_mg_per_ml)) {
+            if d.vials_mg_per_ml.is_empty()
+                || !d
+                    .vials_mg_per_ml
+                    .iter()
+                    .any(|v| same(*v, d.preferred_vial_mg_per_ml))
+            {
                 return bad(&d.id, "the preferred vial must be one of its vials");
             }
             if d.soft_mg_per_kg_per_hour >= d.hard_mg_per_kg_per_hour {
@@ -307,8 +325,14 @@ impl Library {
             }
         }
         for c in &self.containers {
-            if !positive(c.concentration_mg_per_ml) || !positive(c.final_volume_ml) || !same(c.drug_mg, c.concentration_mg_per_ml * c.final_volume_ml) {
-                return bad("containers", "each container needs drug mg = concentration x final volume");
+            if !positive(c.concentration_mg_per_ml)
+                || !positive(c.final_volume_ml)
+                || !same(c.drug_mg, c.concentration_mg_per_ml * c.final_volume_ml)
+            {
+                return bad(
+                    "containers",
+                    "each container needs drug mg = concentration x final volume",
+                );
             }
         }
         for (i, p) in self.protocols.iter().enumerate() {
@@ -318,20 +342,38 @@ impl Library {
             if self.drug(&p.drug).is_none() {
                 return bad(&p.id, "unknown drug");
             }
-            if !TAGS.contains(&p.tag.as_str()) || p.booster.iter().any(|b| !TAGS.contains(&b.tag.as_str())) {
+            if !TAGS.contains(&p.tag.as_str())
+                || p.booster.iter().any(|b| !TAGS.contains(&b.tag.as_str()))
+            {
                 return bad(&p.id, "unknown evidence tag");
             }
             let d = &p.dose;
-            let numbers = [d.start, d.step, d.max, d.session_dose_mg, p.default_concentration_mg_per_ml];
-            if numbers.iter().flatten().any(|v| !positive(*v)) || p.caps.iter().any(|c| !positive(c.mg_per_hour)) {
-                return bad(&p.id, "doses, caps and concentrations must be positive numbers");
+            let numbers = [
+                d.start,
+                d.step,
+                d.max,
+                d.session_dose_mg,
+                p.default_concentration_mg_per_ml,
+            ];
+            if numbers.iter().flatten().any(|v| !positive(*v))
+                || p.caps.iter().any(|c| !positive(c.mg_per_hour))
+            {
+                return bad(
+                    &p.id,
+                    "doses, caps and concentrations must be positive numbers",
+                );
             }
             let needs_start = d.dose_unit != DoseUnit::MgPerSession;
-            if needs_start != d.start.is_some() || (d.dose_unit == DoseUnit::MgPerSession) != d.session_dose_mg.is_some() {
+            if needs_start != d.start.is_some()
+                || (d.dose_unit == DoseUnit::MgPerSession) != d.session_dose_mg.is_some()
+            {
                 return bad(&p.id, "a rate protocol needs a start dose; a session-dose protocol needs sessionDoseMg instead");
             }
             if (p.titration == Titration::Response) != (d.step.is_some() && d.max.is_some()) {
-                return bad(&p.id, "titration by response needs step and max, and only it may have them");
+                return bad(
+                    &p.id,
+                    "titration by response needs step and max, and only it may have them",
+                );
             }
             if let (Some(s), Some(m)) = (d.start, d.max) {
                 if m < s {
@@ -342,7 +384,11 @@ impl Library {
             if r.min == 0 || r.min > r.default || r.default > r.max {
                 return bad(&p.id, "session minutes need 0 < min <= default <= max");
             }
-            if p.course.sessions == 0 || p.booster.iter().any(|b| b.interval_days == 0 || b.occurrences == 0 || b.sessions_per_occurrence == 0) {
+            if p.course.sessions == 0
+                || p.booster.iter().any(|b| {
+                    b.interval_days == 0 || b.occurrences == 0 || b.sessions_per_occurrence == 0
+                })
+            {
                 return bad(&p.id, "sessions and booster phases need positive counts");
             }
             if p.follow_up.iter().any(|f| f.from_days > f.to_days) {
@@ -355,7 +401,11 @@ impl Library {
 
 /// A library file that could not be read as a library at all.
 pub fn invalid(why: String) -> PlanError {
-    PlanError::new("library", "invalid_library", format!("The protocol library file is not valid: {why}."))
+    PlanError::new(
+        "library",
+        "invalid_library",
+        format!("The protocol library file is not valid: {why}."),
+    )
 }
 
 fn positive(v: f64) -> bool {
@@ -396,8 +446,14 @@ mod tests {
             ("\"drug\": \"esketamine\"", "\"drug\": \"unobtainium\""),
             ("\"start\": 1.5", "\"start\": -1.5"),
             ("\"softMgPerKgPerHour\": 1.0", "\"softMgPerKgPerHour\": 3.0"),
-            ("\"tag\": \"S2\",\n      \"notes\": \"Exceeds", "\"tag\": \"maybe\",\n      \"notes\": \"Exceeds"),
-            ("\"default\": 240, \"min\": 240, \"max\": 300", "\"default\": 200, \"min\": 240, \"max\": 300"),
+            (
+                "\"tag\": \"S2\",\n      \"notes\": \"Exceeds",
+                "\"tag\": \"maybe\",\n      \"notes\": \"Exceeds",
+            ),
+            (
+                "\"default\": 240, \"min\": 240, \"max\": 300",
+                "\"default\": 200, \"min\": 240, \"max\": 300",
+            ),
         ] {
             assert!(good.contains(from), "fixture drifted: {from}");
             let err = Library::from_json(&good.replacen(from, to, 1)).unwrap_err();

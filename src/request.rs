@@ -103,9 +103,16 @@ pub fn in_range(field: &str, value: f64, min: f64, max: f64, unit: &str) -> Resu
         return Err(PlanError::new(field, "not_a_number", "Enter a number."));
     }
     if value < min || value > max {
-        let (lo, hi) = (crate::numbers::format(min, 2), crate::numbers::format(max, 2));
+        let (lo, hi) = (
+            crate::numbers::format(min, 2),
+            crate::numbers::format(max, 2),
+        );
         let text = format!("Must be from {lo} to {hi} {unit}.");
-        return Err(PlanError::new(field, "out_of_range", replace(&replace(&text, "  ", " "), " .", ".")));
+        return Err(PlanError::new(
+            field,
+            "out_of_range",
+            replace(&replace(&text, "  ", " "), " .", "."),
+        ));
     }
     Ok(value)
 }
@@ -127,13 +134,29 @@ fn replace(text: &str, from: &str, to: &str) -> String {
     out
 }
 
-pub fn opt_in_range(field: &str, value: Option<f64>, min: f64, max: f64, unit: &str) -> Result<Option<f64>> {
-    value.map(|v| in_range(field, v, min, max, unit)).transpose()
+pub fn opt_in_range(
+    field: &str,
+    value: Option<f64>,
+    min: f64,
+    max: f64,
+    unit: &str,
+) -> Result<Option<f64>> {
+    value
+        .map(|v| in_range(field, v, min, max, unit))
+        .transpose()
 }
 
 /// A whole count or minute value.
-pub fn whole(field: &str, value: Option<f64>, min: u32, max: u32, unit: &str) -> Result<Option<u32>> {
-    let Some(v) = opt_in_range(field, value, min as f64, max as f64, unit)? else { return Ok(None) };
+pub fn whole(
+    field: &str,
+    value: Option<f64>,
+    min: u32,
+    max: u32,
+    unit: &str,
+) -> Result<Option<u32>> {
+    let Some(v) = opt_in_range(field, value, min as f64, max as f64, unit)? else {
+        return Ok(None);
+    };
     if v.fract() != 0.0 {
         return Err(PlanError::new(field, "not_whole", "Enter a whole number."));
     }
@@ -142,19 +165,37 @@ pub fn whole(field: &str, value: Option<f64>, min: u32, max: u32, unit: &str) ->
 
 pub fn validate_patient(p: &Patient) -> Result<ValidPatient> {
     let total_kg = match (p.weight_kg, p.weight_lb) {
-        (Some(_), Some(_)) => return Err(PlanError::new("weightKg", "ambiguous", "Give the weight in kg or in lb, not both.")),
+        (Some(_), Some(_)) => {
+            return Err(PlanError::new(
+                "weightKg",
+                "ambiguous",
+                "Give the weight in kg or in lb, not both.",
+            ))
+        }
         (Some(kg), None) => in_range("weightKg", kg, 1.0, 400.0, "kg")?,
         (None, Some(lb)) => {
             let lb = in_range("weightLb", lb, 1.0 / KG_PER_LB, 400.0 / KG_PER_LB, "lb")?;
             lb * KG_PER_LB
         }
-        (None, None) => return Err(PlanError::new("weightKg", "required", "Enter the patient's weight.")),
+        (None, None) => {
+            return Err(PlanError::new(
+                "weightKg",
+                "required",
+                "Enter the patient's weight.",
+            ))
+        }
     };
     let sex = match p.sex.as_deref() {
         None | Some("") => None,
         Some("female") => Some(Sex::Female),
         Some("male") => Some(Sex::Male),
-        Some(_) => return Err(PlanError::new("sex", "unknown_value", "Sex must be female or male.")),
+        Some(_) => {
+            return Err(PlanError::new(
+                "sex",
+                "unknown_value",
+                "Sex must be female or male.",
+            ))
+        }
     };
     Ok(ValidPatient {
         total_kg,
@@ -172,7 +213,13 @@ pub fn parse_weight_basis(text: Option<&str>) -> Result<Option<WeightBasis>> {
         Some("total") => Some(WeightBasis::Total),
         Some("ideal") => Some(WeightBasis::Ideal),
         Some("adjusted") => Some(WeightBasis::Adjusted),
-        Some(_) => return Err(PlanError::new("weightBasis", "unknown_value", "Weight basis must be auto, total, ideal or adjusted.")),
+        Some(_) => {
+            return Err(PlanError::new(
+                "weightBasis",
+                "unknown_value",
+                "Weight basis must be auto, total, ideal or adjusted.",
+            ))
+        }
     })
 }
 
@@ -182,7 +229,13 @@ pub fn parse_dose_unit(text: Option<&str>) -> Result<Option<DoseUnit>> {
         Some("mg/kg/h") => Some(DoseUnit::MgPerKgPerHour),
         Some("mcg/kg/min") => Some(DoseUnit::McgPerKgPerMin),
         Some("mg/h") => Some(DoseUnit::MgPerHour),
-        Some(_) => return Err(PlanError::new("doseUnit", "wrong_unit", "Dose unit must be mg/kg/h, mcg/kg/min or mg/h.")),
+        Some(_) => {
+            return Err(PlanError::new(
+                "doseUnit",
+                "wrong_unit",
+                "Dose unit must be mg/kg/h, mcg/kg/min or mg/h.",
+            ))
+        }
     })
 }
 
@@ -193,7 +246,13 @@ pub fn parse_schedule(text: Option<&str>) -> Result<Option<Schedule>> {
         Some("daily") => Some(Schedule::Daily),
         Some("weekdays") => Some(Schedule::Weekdays),
         Some("continuous") => Some(Schedule::Continuous),
-        Some(_) => return Err(PlanError::new("schedule", "unknown_value", "Schedule must be single, daily, weekdays or continuous.")),
+        Some(_) => {
+            return Err(PlanError::new(
+                "schedule",
+                "unknown_value",
+                "Schedule must be single, daily, weekdays or continuous.",
+            ))
+        }
     })
 }
 

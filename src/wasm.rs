@@ -18,7 +18,10 @@ thread_local! {
 }
 
 /// Loads a built-in data file on first use and keeps it for the page's life.
-fn cached<T: 'static>(cell: &'static std::thread::LocalKey<Cell<Option<&'static T>>>, load: fn() -> crate::Result<T>) -> Result<&'static T, JsValue> {
+fn cached<T: 'static>(
+    cell: &'static std::thread::LocalKey<Cell<Option<&'static T>>>,
+    load: fn() -> crate::Result<T>,
+) -> Result<&'static T, JsValue> {
     if let Some(value) = cell.get() {
         return Ok(value);
     }
@@ -51,7 +54,13 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(PlanError::new("request", "invalid_request", format!("The request is not valid: {e}."))))
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        js_error(PlanError::new(
+            "request",
+            "invalid_request",
+            format!("The request is not valid: {e}."),
+        ))
+    })
 }
 
 #[wasm_bindgen]
@@ -95,9 +104,14 @@ pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let req: PlanRequest = from_js(request)?;
-    let options: crate::preview::PreviewOptions = if options.is_undefined() || options.is_null() { Default::default() } else { from_js(options)? };
+    let options: crate::preview::PreviewOptions = if options.is_undefined() || options.is_null() {
+        Default::default()
+    } else {
+        from_js(options)?
+    };
     let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
-    let preview = crate::preview::preview(pk_models_ref()?, &plan, req.patient.age_years, &options).map_err(js_error)?;
+    let preview = crate::preview::preview(pk_models_ref()?, &plan, req.patient.age_years, &options)
+        .map_err(js_error)?;
     to_js(&preview)
 }
 

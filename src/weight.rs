@@ -79,7 +79,11 @@ pub fn resolve(
     };
     let adjusted = ideal.map(|i| adjusted_kg(total_kg, i));
     let (used, basis, reason) = match basis {
-        WeightBasis::Total => (total_kg, WeightBasis::Total, "Total body weight, as chosen.".to_string()),
+        WeightBasis::Total => (
+            total_kg,
+            WeightBasis::Total,
+            "Total body weight, as chosen.".to_string(),
+        ),
         WeightBasis::Ideal | WeightBasis::Adjusted => {
             let (w, name) = match basis {
                 WeightBasis::Ideal => (ideal, "Ideal body weight"),
@@ -89,7 +93,11 @@ pub fn resolve(
                 return Err("Ideal and adjusted body weight need height and sex.".to_string());
             };
             if w > total_kg {
-                (total_kg, WeightBasis::Total, format!("{name} is above total body weight, so total body weight is used."))
+                (
+                    total_kg,
+                    WeightBasis::Total,
+                    format!("{name} is above total body weight, so total body weight is used."),
+                )
             } else {
                 (w, basis, format!("{name}, as chosen."))
             }
@@ -98,7 +106,8 @@ pub fn resolve(
             (Some(i), Some(a)) if total_kg > OBESITY_RATIO * i => (
                 a.min(total_kg),
                 WeightBasis::Adjusted,
-                "Adjusted body weight: total body weight is more than 1.2 x ideal body weight.".to_string(),
+                "Adjusted body weight: total body weight is more than 1.2 x ideal body weight."
+                    .to_string(),
             ),
             (Some(_), _) => (
                 total_kg,
@@ -110,11 +119,22 @@ pub fn resolve(
                     "weight_basis_needs_height_and_sex",
                     "Without height and sex the dosing weight is total body weight; enter both to check for obesity.",
                 ));
-                (total_kg, WeightBasis::Total, "Total body weight: height or sex not entered.".to_string())
+                (
+                    total_kg,
+                    WeightBasis::Total,
+                    "Total body weight: height or sex not entered.".to_string(),
+                )
             }
         },
     };
-    Ok(DosingWeight { total_kg, ideal_kg: ideal, adjusted_kg: adjusted, dosing_weight_kg: used, weight_basis: basis, reason })
+    Ok(DosingWeight {
+        total_kg,
+        ideal_kg: ideal,
+        adjusted_kg: adjusted,
+        dosing_weight_kg: used,
+        weight_basis: basis,
+        reason,
+    })
 }
 
 #[cfg(test)]
@@ -137,11 +157,25 @@ mod tests {
     fn auto_uses_adjusted_only_above_1_2_ibw() {
         let mut a = vec![];
         // IBW 74.99; 1.2 x = 89.99. 130 kg: AdjBW = 74.99 + 0.4 x 55.01 = 96.99.
-        let w = resolve(130.0, Some(180.0), Some(Sex::Male), WeightBasis::Auto, &mut a).unwrap();
+        let w = resolve(
+            130.0,
+            Some(180.0),
+            Some(Sex::Male),
+            WeightBasis::Auto,
+            &mut a,
+        )
+        .unwrap();
         assert_eq!(w.weight_basis, WeightBasis::Adjusted);
         assert!((w.dosing_weight_kg - 96.995).abs() < 0.01);
         // 85 kg is under 1.2 x IBW: TBW.
-        let w = resolve(85.0, Some(180.0), Some(Sex::Male), WeightBasis::Auto, &mut a).unwrap();
+        let w = resolve(
+            85.0,
+            Some(180.0),
+            Some(Sex::Male),
+            WeightBasis::Auto,
+            &mut a,
+        )
+        .unwrap();
         assert_eq!(w.weight_basis, WeightBasis::Total);
         assert_eq!(w.dosing_weight_kg, 85.0);
         assert!(a.is_empty());
@@ -150,7 +184,14 @@ mod tests {
     #[test]
     fn never_above_total_and_falls_back_without_height() {
         let mut a = vec![];
-        let w = resolve(50.0, Some(190.0), Some(Sex::Male), WeightBasis::Ideal, &mut a).unwrap();
+        let w = resolve(
+            50.0,
+            Some(190.0),
+            Some(Sex::Male),
+            WeightBasis::Ideal,
+            &mut a,
+        )
+        .unwrap();
         assert_eq!(w.dosing_weight_kg, 50.0);
         let w = resolve(70.0, None, None, WeightBasis::Auto, &mut a).unwrap();
         assert_eq!(w.dosing_weight_kg, 70.0);

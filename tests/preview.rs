@@ -9,11 +9,19 @@ use ketamine_planner::protocol::Library;
 use ketamine_planner::request::PlanRequest;
 use serde_json::json;
 
-fn run(req: serde_json::Value, options: PreviewOptions) -> ketamine_planner::Result<ketamine_planner::preview::Preview> {
+fn run(
+    req: serde_json::Value,
+    options: PreviewOptions,
+) -> ketamine_planner::Result<ketamine_planner::preview::Preview> {
     let lib = Library::default_library().unwrap();
     let req: PlanRequest = serde_json::from_value(req).unwrap();
     let p = plan(&lib, &req).unwrap();
-    preview(pk::Library::shipped().unwrap(), &p, req.patient.age_years, &options)
+    preview(
+        pk::Library::shipped().unwrap(),
+        &p,
+        req.patient.age_years,
+        &options,
+    )
 }
 
 #[test]
@@ -23,17 +31,36 @@ fn single_session_equals_the_solver_on_the_delivered_rate() {
     let direct = pk::simulate(
         pk::Library::shipped().unwrap(),
         "domino",
-        &pk::PkPatient { weight_kg: 70.0, age_years: None },
-        &[pk::RateSegment { start_min: 0.0, end_min: 240.0, mg_per_hour: 24.5 }],
-        &pk::SimOptions { sessions: vec![pk::SessionMark { end_min: 240.0, discharge_min: 360.0 }], ..Default::default() },
+        &pk::PkPatient {
+            weight_kg: 70.0,
+            age_years: None,
+        },
+        &[pk::RateSegment {
+            start_min: 0.0,
+            end_min: 240.0,
+            mg_per_hour: 24.5,
+        }],
+        &pk::SimOptions {
+            sessions: vec![pk::SessionMark {
+                end_min: 240.0,
+                discharge_min: 360.0,
+            }],
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(got.primary.model.id, "domino");
     assert_eq!(got.primary.sessions, direct.sessions);
-    assert_eq!(got.primary.concentrations_ng_per_ml, direct.concentrations_ng_per_ml);
+    assert_eq!(
+        got.primary.concentrations_ng_per_ml,
+        direct.concentrations_ng_per_ml
+    );
     assert!(got.svg.contains("Model estimate for a typical patient"));
     // Only the first session without a start date, and it says so.
-    assert!(got.notes.iter().any(|n| n.code == "preview_first_session_only"));
+    assert!(got
+        .notes
+        .iter()
+        .any(|n| n.code == "preview_first_session_only"));
 }
 
 #[test]
@@ -54,7 +81,10 @@ fn a_dated_course_includes_every_session_and_the_gaps() {
     // Before session 6 the level has decayed over the weekend; during it, it rises again.
     assert!(at(10_080.0) < 1.0, "{}", at(10_080.0));
     assert!(at(10_080.0 + 240.0) > 100.0);
-    assert!(!got.notes.iter().any(|n| n.code == "preview_first_session_only"));
+    assert!(!got
+        .notes
+        .iter()
+        .any(|n| n.code == "preview_first_session_only"));
 }
 
 #[test]
@@ -62,7 +92,9 @@ fn clock_driven_steps_feed_the_solver_and_esketamine_is_refused() {
     let stepped = run(json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "dose": {"stepEveryMinutes": 60}}), PreviewOptions::default()).unwrap();
     let flat = run(json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap();
     // Stepping up to 40 mg/h ends higher than holding 20 mg/h.
-    assert!(stepped.primary.sessions[0].end_ng_per_ml > 1.9 * flat.primary.sessions[0].end_ng_per_ml);
+    assert!(
+        stepped.primary.sessions[0].end_ng_per_ml > 1.9 * flat.primary.sessions[0].end_ng_per_ml
+    );
     assert!(flat.notes.iter().any(|n| n.code == "preview_first_level"));
     let e = run(json!({"protocol": "sigtermans-2009-esketamine", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap_err();
     assert_eq!(e.code, "no_pk_model");
@@ -75,7 +107,17 @@ fn preview_figures_come_formatted() {
     let got = run(json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}), PreviewOptions::default()).unwrap();
     // Formatted from the same numbers: whole ng/mL, unit beside.
     let end = got.primary.sessions[0].end_ng_per_ml;
-    assert_eq!(got.text.sessions[0].end, format!("{} ng/mL", ketamine_planner::numbers::format(end, 0)));
+    assert_eq!(
+        got.text.sessions[0].end,
+        format!("{} ng/mL", ketamine_planner::numbers::format(end, 0))
+    );
     assert!(got.text.peak.contains(" ng/mL at "));
-    assert!(got.text.sessions[0].minutes_to_threshold.contains("after the end of the infusion") || got.text.sessions[0].minutes_to_threshold.contains("already below"));
+    assert!(
+        got.text.sessions[0]
+            .minutes_to_threshold
+            .contains("after the end of the infusion")
+            || got.text.sessions[0]
+                .minutes_to_threshold
+                .contains("already below")
+    );
 }

@@ -13,7 +13,12 @@ use proptest::test_runner::TestRunner;
 
 /// Every protocol of the shipped library, and one that does not exist.
 fn protocol_id() -> impl Strategy<Value = String> {
-    let ids: Vec<String> = Library::default_library().unwrap().protocols.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = Library::default_library()
+        .unwrap()
+        .protocols
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
     prop_oneof![12 => prop::sample::select(ids), 1 => Just("no-such-protocol".to_string())]
 }
 
@@ -145,6 +150,11 @@ fn generated_requests_reach_the_planner() {
     let lib = Library::default_library().unwrap();
     let mut runner = TestRunner::deterministic();
     let strategy = request();
-    let made = (0..1000).filter(|_| plan(&lib, &strategy.new_tree(&mut runner).unwrap().current()).is_ok()).count();
-    assert!(made > 250, "only {made} of 1000 generated requests became plans");
+    let made = (0..1000)
+        .filter(|_| plan(&lib, &strategy.new_tree(&mut runner).unwrap().current()).is_ok())
+        .count();
+    assert!(
+        made > 250,
+        "only {made} of 1000 generated requests became plans"
+    );
 }

@@ -188,7 +188,9 @@ pub(crate) fn checked_segments(segments: &[RateSegment]) -> Result<Vec<RateSegme
         in_range(&f("mgPerHour"), s.mg_per_hour, 0.0, MAX_MG_PER_HOUR, "mg/h")?;
     }
     let mut sorted = segments.to_vec();
-    crate::sort::sort_by(&mut sorted, |a, b| a.start_min.total_cmp(&b.start_min).is_lt());
+    crate::sort::sort_by(&mut sorted, |a, b| {
+        a.start_min.total_cmp(&b.start_min).is_lt()
+    });
     for w in sorted.windows(2) {
         if let [a, b] = w {
             if b.start_min < a.end_min {

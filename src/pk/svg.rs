@@ -264,7 +264,12 @@ fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
                 x = x
             ),
         };
-        let _ = write!(o, r#"<text x="{:.1}" y="{y:.1}">{text}</text>"#, x + 32.0, y = y);
+        let _ = write!(
+            o,
+            r#"<text x="{:.1}" y="{y:.1}">{text}</text>"#,
+            x + 32.0,
+            y = y
+        );
     }
     let rows = entries.len().div_ceil(cols);
     for (n, b) in off.iter().enumerate() {
@@ -394,7 +399,13 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
         crate::sort::sort_by(&mut keep, |a, b| a.0.total_cmp(&b.0).is_lt());
         keep.dedup();
         for (x, y) in keep {
-            let _ = write!(d, "{}{x:.1} {y:.1}", if *pen_down { "L" } else { "M" }, x = x, y = y);
+            let _ = write!(
+                d,
+                "{}{x:.1} {y:.1}",
+                if *pen_down { "L" } else { "M" },
+                x = x,
+                y = y
+            );
             *pen_down = true;
         }
         bucket.clear();

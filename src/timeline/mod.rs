@@ -159,7 +159,10 @@ pub struct SessionText {
 }
 
 fn mg_text(mg: Option<f64>) -> String {
-    mg.map_or_else(|| "no dose: a rate is refused".to_string(), |v| crate::numbers::with_unit(v, crate::numbers::decimals::MG, "mg"))
+    mg.map_or_else(
+        || "no dose: a rate is refused".to_string(),
+        |v| crate::numbers::with_unit(v, crate::numbers::decimals::MG, "mg"),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -589,9 +592,23 @@ fn follow_up(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<FollowU
         .follow_up
         .iter()
         .map(|w| {
-            let (from, to) = (add_days(course_end, i64::from(w.from_days))?, add_days(course_end, i64::from(w.to_days))?);
-            let text = if from == to { from.long_text() } else { format!("{} to {}", from.long_text(), to.long_text()) };
-            Ok(FollowUpDates { kind: w.kind.clone(), from, to, source: w.source.clone(), tag: w.tag.clone(), text })
+            let (from, to) = (
+                add_days(course_end, i64::from(w.from_days))?,
+                add_days(course_end, i64::from(w.to_days))?,
+            );
+            let text = if from == to {
+                from.long_text()
+            } else {
+                format!("{} to {}", from.long_text(), to.long_text())
+            };
+            Ok(FollowUpDates {
+                kind: w.kind.clone(),
+                from,
+                to,
+                source: w.source.clone(),
+                tag: w.tag.clone(),
+                text,
+            })
         })
         .collect()
 }

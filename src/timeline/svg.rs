@@ -186,8 +186,18 @@ fn svg_rates(
             Some(v) => {
                 let yv = y(v);
                 match previous_y {
-                    Some(_) => path.push_str(&format!(" L{x0:.1},{yv:.1} L{x1:.1},{yv:.1}", x0 = x0, x1 = x1, yv = yv)),
-                    None => path.push_str(&format!(" M{x0:.1},{yv:.1} L{x1:.1},{yv:.1}", x0 = x0, x1 = x1, yv = yv)),
+                    Some(_) => path.push_str(&format!(
+                        " L{x0:.1},{yv:.1} L{x1:.1},{yv:.1}",
+                        x0 = x0,
+                        x1 = x1,
+                        yv = yv
+                    )),
+                    None => path.push_str(&format!(
+                        " M{x0:.1},{yv:.1} L{x1:.1},{yv:.1}",
+                        x0 = x0,
+                        x1 = x1,
+                        yv = yv
+                    )),
                 }
                 previous_y = Some(yv);
                 if x1 - x0 >= 44.0 {
@@ -226,7 +236,8 @@ fn svg_rates(
 fn svg_axis(s: &mut String, arrival: LocalDateTime, span: i64, x: &dyn Fn(LocalDateTime) -> f64) {
     s.push_str(&format!(
         "<line x1=\"{PLOT_X0}\" x2=\"{PLOT_X1}\" y1=\"192\" y2=\"192\" stroke=\"#000\"/>",
-        PLOT_X0 = PLOT_X0, PLOT_X1 = PLOT_X1
+        PLOT_X0 = PLOT_X0,
+        PLOT_X1 = PLOT_X1
     ));
     let step = tick_step(span);
     let (h, m) = arrival.hm();
