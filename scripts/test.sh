@@ -17,6 +17,10 @@ if ! python3 -c "import icalendar" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check icalendar
 fi
 
+echo "test: formatting (cargo fmt --check)"
+cargo fmt --check
+(cd fuzz && cargo fmt --check)
+
 echo "test: native core (cargo test)"
 cargo test --all-targets
 
