@@ -100,29 +100,36 @@ impl Modes {
 }
 
 /// Roots of lambda^3 - a2 lambda^2 + a1 lambda - a0 (all real and positive
-/// for a mammillary model): with lambda = y + a2/3 this is y^3 + p y + q,
-/// solved in trigonometric form, each root then polished by Newton.
+/// for a mammillary model). Newton from `a2`, which lies above every root
+/// (they are positive and sum to `a2`), falls monotonically to the largest
+/// root because the cubic is increasing and convex there; the other two are
+/// the roots of the deflated quadratic, then polished on the cubic. Only
+/// sqrt: no trigonometric cubic formula, whose acos, cos and cbrt cost about
+/// 7 KB of wasm.
 fn cubic_roots(k10: f64, k12: f64, k13: f64, k21: f64, k31: f64) -> Vec<f64> {
     let a0 = k10 * k21 * k31;
     let a1 = k10 * k31 + k21 * k31 + k21 * k13 + k10 * k21 + k31 * k12;
     let a2 = k10 + k12 + k13 + k21 + k31;
-    let p = a1 - a2 * a2 / 3.0;
-    let q = -2.0 * a2 * a2 * a2 / 27.0 + a1 * a2 / 3.0 - a0;
-    let r1 = libm::sqrt((-p * p * p / 27.0).max(0.0));
-    let cos_arg = if r1 > 0.0 {
-        (-q / (2.0 * r1)).clamp(-1.0, 1.0)
-    } else {
-        1.0
-    };
-    let phi = libm::acos(cos_arg) / 3.0;
-    let r2 = 2.0 * libm::cbrt(r1);
-    let third = 2.0 * core::f64::consts::PI / 3.0;
     let f = |l: f64| ((l - a2) * l + a1) * l - a0;
     let df = |l: f64| (3.0 * l - 2.0 * a2) * l + a1;
-    [0.0, 1.0, 2.0]
+    let mut largest = a2;
+    for _ in 0..200 {
+        let next = largest - f(largest) / df(largest);
+        // Monotone descent: stop when a step no longer goes down.
+        if !(next < largest) {
+            break;
+        }
+        largest = next;
+    }
+    // lambda^2 - b lambda + c holds the other two roots.
+    let b = a2 - largest;
+    let c = a0 / largest;
+    let big = 0.5 * (b + libm::sqrt((b * b - 4.0 * c).max(0.0)));
+    // Small root as product / big root: no cancellation.
+    [largest, big, c / big]
         .iter()
-        .map(|&k| {
-            let mut l = a2 / 3.0 + r2 * libm::cos(phi + k * third);
+        .map(|&root| {
+            let mut l = root;
             for _ in 0..3 {
                 let step = f(l) / df(l);
                 if step.is_finite() && (f(l - step)).abs() < f(l).abs() {
@@ -294,5 +301,15 @@ mod tests {
                 - k13 * k31 * (k21 - l);
             assert!(det.abs() < 1e-15, "{l}: {det}");
         }
+        // Three distinct roots, not one found three times: Vieta's sum and
+        // product, and the mammillary interlacing of the roots.
+        let r = cubic_roots(k10, k12, k13, k21, k31);
+        let sum = k10 + k12 + k13 + k21 + k31;
+        assert!((r.iter().sum::<f64>() - sum).abs() < 1e-12 * sum);
+        let product = k10 * k21 * k31;
+        assert!((r.iter().product::<f64>() - product).abs() < 1e-12 * product);
+        let mut sorted = r.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert!(sorted[0] < k31 && k31 < sorted[1] && sorted[1] < k21 && k21 < sorted[2]);
     }
 }
