@@ -7,8 +7,9 @@
 #   - chromium (Debian package, /usr/bin/chromium) for tests, bench, screenshots
 #   - binaryen (Debian package, wasm-opt): optional, shrinks the wasm; skipped
 #     quietly when apt cannot install it
-#   - node_modules (npm ci: esbuild, which minifies the bundle, and
-#     playwright-core, which drives /usr/bin/chromium: no browser download)
+#   - node_modules (npm ci: esbuild, which minifies the bundle, @gfx/zopfli,
+#     which compresses the inlined wasm, and playwright-core, which drives
+#     /usr/bin/chromium: no browser download)
 #
 # Flags: --no-browser   skip chromium (build only)
 set -euo pipefail
@@ -85,8 +86,8 @@ if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versio
   exit 1
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ]; then
-  say "installing node_modules (npm ci: esbuild, playwright-core; no browser download)"
+   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@gfx/zopfli ] || [ ! -d node_modules/playwright-core ]; then
+  say "installing node_modules (npm ci: esbuild, @gfx/zopfli, playwright-core; no browser download)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 say "ok (wasm-bindgen $pin$(command -v wasm-opt >/dev/null && echo ", wasm-opt present"))"

@@ -3,8 +3,7 @@
  * Not loaded on its own: scripts/bundle.mjs concatenates it, inside one IIFE,
  * after the wasm-bindgen `--target no-modules` glue. Names it expects in scope:
  *   wasm_bindgen      the glue's init function with the exports attached
- *   KP_WASM_BASE64    the wasm bytes, base64 (of the gzip stream when
- *   KP_WASM_ENCODING  is 'gzip')
+ *   KP_WASM_BASE64    the wasm module as a gzip stream, base64
  *   KP_CSS            the element's stylesheet text (www/planner.css)
  *   KP_BUILD_VERSION  the crate version at build time (until the engine is ready)
  *
@@ -25,7 +24,6 @@ function kpDecodeBase64(b64) {
 
 function kpWasmBytes() {
   var packed = kpDecodeBase64(KP_WASM_BASE64);
-  if (KP_WASM_ENCODING !== 'gzip') return packed;
   if (typeof DecompressionStream !== 'function') {
     throw new Error('This browser lacks DecompressionStream (needed to unpack the engine); use a current browser.');
   }
