@@ -6,9 +6,9 @@
 //! `Parameters`, the JSON text itself). Instead this script reads each file
 //! with serde_json into the crate's own types, checks it with the crate's own
 //! `from_json` (the build fails on a broken file), and writes it out as one
-//! Rust expression that `src/built_in.rs` includes. The wasm validates the
-//! value again when it loads it, and a native test checks that the generated
-//! value equals what serde_json reads from the same file.
+//! Rust expression that `src/built_in.rs` includes. A native test checks
+//! that the generated value equals what serde_json reads from the same file,
+//! so the wasm need not validate it again.
 //!
 //! `KP_LIBRARY=path` builds a clinic's own protocol library in instead of
 //! `data/library.json` (relative paths are from the crate root).
@@ -34,8 +34,8 @@ mod protocol;
 mod weight;
 
 /// `models.rs` checks that every model solves (PK eigen-solution); the solver
-/// is not built into this script, so that one check runs where the models
-/// are loaded (the wasm's `validated()`, and the native tests).
+/// is not built into this script, so that one check runs in the native tests
+/// (`pk::Library::shipped`, which the built-in value must equal).
 mod solve {
     pub(crate) struct Modes;
     impl Modes {
