@@ -7,8 +7,7 @@ use crate::numbers::{parse_decimal, parse_whole};
 use crate::plan::{plan, Plan};
 use crate::protocol::Library;
 use crate::request::{DoseOverrides, Patient, PlanRequest};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Inputs as typed, keyed by each input's `name` (= its request field).
 /// An empty string means "not entered".
@@ -49,12 +48,47 @@ pub struct Form {
 #[serde(rename_all = "camelCase")]
 pub struct FormResult {
     /// Message per input name; when not empty, `plan` is None.
-    pub field_errors: BTreeMap<String, String>,
+    pub field_errors: FieldErrors,
     /// A refusal that belongs to no single input.
     pub error: Option<PlanError>,
     pub plan: Option<Plan>,
     /// The request the form became, so the page can pass it on (simulate, ics).
     pub request: Option<PlanRequest>,
+}
+
+/// One message per input name, in the order found; a JS object at the
+/// boundary. A list, not a map: a form has a handful of errors at most, and
+/// the wasm then carries no B-tree code.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    /// Sets the message of `name`, replacing an earlier one.
+    fn set(&mut self, name: &str, message: &str) {
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((name.to_string(), message.to_string()));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for FieldErrors {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(n, m)| (n, m)))
+    }
 }
 
 /// Names a plan error may carry that are inputs of the form.
@@ -87,7 +121,7 @@ const FORM_FIELDS: [&str; 25] = [
 ];
 
 pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
-    let mut errors = BTreeMap::new();
+    let mut errors = FieldErrors::default();
     let mut num = |name: &str, text: &str, whole: bool| -> Option<f64> {
         if text.trim().is_empty() {
             return None;
@@ -97,9 +131,7 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         } else {
             parse_decimal(text)
         };
-        parsed
-            .map_err(|m| errors.insert(name.to_string(), m.to_string()))
-            .ok()
+        parsed.map_err(|m| errors.set(name, m)).ok()
     };
     let weight_kg = form
         .weight_kg
@@ -156,18 +188,12 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         .as_deref()
         .is_some_and(|t| t.trim().is_empty())
         && weight_lb.is_none()
-        && !errors.contains_key("weightLb")
+        && errors.get("weightLb").is_none()
     {
-        errors.insert(
-            "weightKg".to_string(),
-            "Enter the patient's weight.".to_string(),
-        );
+        errors.set("weightKg", "Enter the patient's weight.");
     }
     if form.concentration_mg_per_ml.trim().is_empty() {
-        errors.insert(
-            "concentrationMgPerMl".to_string(),
-            "Enter the infusion concentration.".to_string(),
-        );
+        errors.set("concentrationMgPerMl", "Enter the infusion concentration.");
     }
     if !errors.is_empty() {
         return FormResult {
@@ -185,7 +211,7 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
             request: Some(request),
         },
         Err(e) if FORM_FIELDS.contains(&e.field.as_str()) => {
-            errors.insert(e.field, e.message);
+            errors.set(&e.field, &e.message);
             FormResult {
                 field_errors: errors,
                 error: None,
@@ -227,13 +253,22 @@ mod tests {
             let r = plan_form(&lib, &form(bad, "1"));
             assert!(r.plan.is_none(), "{bad}");
             assert!(
-                r.field_errors.contains_key("weightKg"),
+                r.field_errors.get("weightKg").is_some(),
                 "{bad}: {:?}",
                 r.field_errors
             );
         }
         let r = plan_form(&lib, &form("1..2", "5,0"));
         assert_eq!(r.field_errors.len(), 2);
+        // An object keyed by input name, as the page reads it.
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            json["fieldErrors"],
+            serde_json::json!({
+                "weightKg": "More than one decimal point.",
+                "concentrationMgPerMl": "Use a point for decimals and no thousands separator (for example 1200 or 0.5)."
+            })
+        );
     }
 
     #[test]
@@ -243,7 +278,9 @@ mod tests {
         assert_eq!(r.plan.unwrap().levels[0].ml_per_hour, Some(24.5));
         let r = plan_form(&lib, &form("500", "1"));
         assert!(
-            r.field_errors["weightKg"].contains("1 to 400 kg"),
+            r.field_errors
+                .get("weightKg")
+                .is_some_and(|m| m.contains("1 to 400 kg")),
             "{:?}",
             r.field_errors
         );
