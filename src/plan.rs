@@ -8,6 +8,7 @@ use crate::error::{PlanError, Result};
 use crate::limits;
 use crate::numbers::{decimals, with_unit};
 use crate::preparation::{self, Need, Preparation};
+use crate::protocol::Text;
 use crate::protocol::{same, DoseUnit, Drug, Library, Protocol, Schedule, Titration};
 use crate::request::{self, in_range, opt_in_range, whole, PlanRequest, ValidPatient};
 use crate::timeline::{
@@ -26,7 +27,7 @@ const MAX_LEVELS: usize = 40;
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub planner_version: String,
-    pub library_version: String,
+    pub library_version: Text,
     pub protocol: ProtocolRef,
     pub weights: DosingWeight,
     pub dosing_weight_kg: f64,
@@ -59,18 +60,18 @@ pub struct Plan {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtocolRef {
-    pub id: String,
-    pub name: String,
-    pub drug: String,
-    pub drug_name: String,
-    pub setting: String,
-    pub summary: String,
-    pub source: String,
-    pub tag: String,
-    pub premedication: String,
-    pub adjuncts: String,
-    pub monitoring: String,
-    pub notes: String,
+    pub id: Text,
+    pub name: Text,
+    pub drug: Text,
+    pub drug_name: Text,
+    pub setting: Text,
+    pub summary: Text,
+    pub source: Text,
+    pub tag: Text,
+    pub premedication: Text,
+    pub adjuncts: Text,
+    pub monitoring: Text,
+    pub notes: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -816,8 +817,9 @@ fn level(
         Some(cap) if raw_mg_per_hour > cap.mg_per_hour => {
             let why = cap
                 .note
-                .clone()
-                .unwrap_or_else(|| "protocol maximum".to_string());
+                .as_deref()
+                .unwrap_or("protocol maximum")
+                .to_string();
             (
                 cap.mg_per_hour,
                 Some(format!(

@@ -3,6 +3,7 @@
 //! V mL"), and how many bags or syringes a session and a course need.
 
 use crate::numbers::{decimals, with_unit};
+use crate::protocol::Text;
 use crate::protocol::{Drug, Library};
 use serde::Serialize;
 
@@ -15,7 +16,7 @@ const NON_STANDARD_VOLUMES_ML: [f64; 5] = [20.0, 50.0, 100.0, 250.0, 500.0];
 pub struct Preparation {
     pub concentration_mg_per_ml: f64,
     pub final_volume_ml: f64,
-    pub container: String,
+    pub container: Text,
     pub drug_mg: f64,
     pub vial_mg_per_ml: f64,
     pub vial_ml: f64,
@@ -48,7 +49,7 @@ pub fn prepare(
 ) -> Result<Preparation, String> {
     let standard = lib.container(mg_per_ml).filter(|_| drug.id == "ketamine");
     let (final_ml, container) = match (volume_ml, standard) {
-        (Some(v), _) => (v, if v <= 60.0 { "syringe" } else { "bag" }.to_string()),
+        (Some(v), _) => (v, Text::Borrowed(if v <= 60.0 { "syringe" } else { "bag" })),
         (None, Some(c)) => (c.final_volume_ml, c.container.clone()),
         (None, None) => {
             let v = NON_STANDARD_VOLUMES_ML
@@ -56,7 +57,7 @@ pub fn prepare(
                 .copied()
                 .find(|v| *v >= need.session_ml)
                 .unwrap_or(500.0);
-            (v, if v <= 60.0 { "syringe" } else { "bag" }.to_string())
+            (v, Text::Borrowed(if v <= 60.0 { "syringe" } else { "bag" }))
         }
     };
     let drug_mg = mg_per_ml * final_ml;

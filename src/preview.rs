@@ -105,7 +105,7 @@ pub fn preview(
     let model = options
         .model
         .clone()
-        .unwrap_or_else(|| models.default_model.clone());
+        .unwrap_or_else(|| models.default_model.to_string());
     let primary = pk::simulate(models, &model, &patient, &segments, &sim_options)?;
     let others: Vec<&String> = options.compare.iter().filter(|id| **id != model).collect();
     let compare = if others.is_empty() {

@@ -6,6 +6,13 @@
 use crate::error::{PlanError, Result};
 use serde::{Deserialize, Serialize};
 
+/// Library text: borrowed from the static that build.rs writes for the wasm,
+/// owned when a file is parsed. The wasm then holds the library as data and
+/// builds nothing at run time.
+pub type Text = std::borrow::Cow<'static, str>;
+/// A library list, borrowed or owned like [`Text`].
+pub type List<T> = std::borrow::Cow<'static, [T]>;
+
 /// The shipped library. Native code parses it with serde_json; for the wasm,
 /// build.rs turns it (or the file in `KP_LIBRARY`) into Rust code, so no JSON
 /// reader and no deserializer for these types ship (see `crate::built_in`).
@@ -14,16 +21,16 @@ pub const DEFAULT_LIBRARY_JSON: &str = include_str!("../data/library.json");
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Library {
-    pub version: String,
+    pub version: Text,
     #[serde(default)]
-    pub about: String,
-    pub drugs: Vec<Drug>,
-    pub containers: Vec<Container>,
-    pub cautions: Vec<Caution>,
+    pub about: Text,
+    pub drugs: List<Drug>,
+    pub containers: List<Container>,
+    pub cautions: List<Caution>,
     #[serde(default)]
-    pub cautions_source: String,
+    pub cautions_source: Text,
     pub discharge: Discharge,
-    pub protocols: Vec<Protocol>,
+    pub protocols: List<Protocol>,
 }
 
 /// Discharge conditions a clinic sets (clinical-spec section 6).
@@ -31,28 +38,28 @@ pub struct Library {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Discharge {
     pub no_driving_hours: u32,
-    pub tag: String,
+    pub tag: Text,
     #[serde(default)]
-    pub note: String,
+    pub note: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Drug {
-    pub id: String,
-    pub name: String,
-    pub vials_mg_per_ml: Vec<f64>,
+    pub id: Text,
+    pub name: Text,
+    pub vials_mg_per_ml: List<f64>,
     pub preferred_vial_mg_per_ml: f64,
-    pub standard_concentrations_mg_per_ml: Vec<f64>,
+    pub standard_concentrations_mg_per_ml: List<f64>,
     pub max_infusion_concentration_mg_per_ml: f64,
     pub soft_mg_per_kg_per_hour: f64,
     pub hard_mg_per_kg_per_hour: f64,
-    pub soft_limit_note: String,
-    pub hard_limit_note: String,
+    pub soft_limit_note: Text,
+    pub hard_limit_note: Text,
     #[serde(default)]
-    pub notes: String,
-    pub tag: String,
-    pub source: String,
+    pub notes: Text,
+    pub tag: Text,
+    pub source: Text,
 }
 
 /// A standard ready-to-use preparation (bag or syringe).
@@ -62,16 +69,16 @@ pub struct Container {
     pub concentration_mg_per_ml: f64,
     pub drug_mg: f64,
     pub final_volume_ml: f64,
-    pub container: String,
-    pub tag: String,
+    pub container: Text,
+    pub tag: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Caution {
-    pub id: String,
-    pub label: String,
-    pub advice: String,
+    pub id: Text,
+    pub label: Text,
+    pub advice: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,7 +155,7 @@ pub struct Cap {
     #[serde(default)]
     pub weight_kg_at_most: Option<f64>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 impl Cap {
@@ -179,37 +186,37 @@ pub struct Course {
     pub schedule: Schedule,
     pub sessions: u32,
     #[serde(default)]
-    pub schedule_options: Vec<Schedule>,
+    pub schedule_options: List<Schedule>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BoosterPhase {
-    pub label: String,
+    pub label: Text,
     pub interval_days: u32,
     pub occurrences: u32,
     pub sessions_per_occurrence: u32,
-    pub tag: String,
+    pub tag: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FollowUpWindow {
-    pub kind: String,
+    pub kind: Text,
     pub from_days: u32,
     pub to_days: u32,
-    pub source: String,
-    pub tag: String,
+    pub source: Text,
+    pub tag: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Protocol {
-    pub id: String,
-    pub name: String,
-    pub drug: String,
-    pub setting: String,
-    pub summary: String,
+    pub id: Text,
+    pub name: Text,
+    pub drug: Text,
+    pub setting: Text,
+    pub summary: Text,
     pub dose: DoseRecipe,
     #[serde(default)]
     pub frail_start: Option<FrailStart>,
@@ -217,7 +224,7 @@ pub struct Protocol {
     #[serde(default = "default_step_interval")]
     pub min_step_interval_minutes: u32,
     pub weight_basis: crate::weight::WeightBasis,
-    pub caps: Vec<Cap>,
+    pub caps: List<Cap>,
     #[serde(default)]
     pub default_concentration_mg_per_ml: Option<f64>,
     pub session_minutes: MinuteRange,
@@ -226,19 +233,19 @@ pub struct Protocol {
     pub container_change_hours: Option<u32>,
     pub course: Course,
     #[serde(default)]
-    pub booster: Vec<BoosterPhase>,
+    pub booster: List<BoosterPhase>,
     #[serde(default)]
-    pub follow_up: Vec<FollowUpWindow>,
+    pub follow_up: List<FollowUpWindow>,
     /// Given before the infusion starts: placed on the session timeline.
-    pub premedication: String,
+    pub premedication: Text,
     /// Drugs and instructions during the course (as needed, daily): not timed.
     #[serde(default)]
-    pub adjuncts: String,
-    pub monitoring: String,
-    pub source: String,
-    pub tag: String,
+    pub adjuncts: Text,
+    pub monitoring: Text,
+    pub source: Text,
+    pub tag: Text,
     #[serde(default)]
-    pub notes: String,
+    pub notes: Text,
 }
 
 fn default_step_interval() -> u32 {
@@ -295,11 +302,11 @@ impl Library {
         if !(1..=168).contains(&self.discharge.no_driving_hours) {
             return bad("discharge", "noDrivingHours must be from 1 to 168");
         }
-        for d in &self.drugs {
+        for d in self.drugs.iter() {
             let all = d
                 .vials_mg_per_ml
                 .iter()
-                .chain(&d.standard_concentrations_mg_per_ml)
+                .chain(d.standard_concentrations_mg_per_ml.iter())
                 .chain([
                     &d.preferred_vial_mg_per_ml,
                     &d.max_infusion_concentration_mg_per_ml,
@@ -320,11 +327,11 @@ impl Library {
             if d.soft_mg_per_kg_per_hour >= d.hard_mg_per_kg_per_hour {
                 return bad(&d.id, "the soft limit must be below the hard limit");
             }
-            if !TAGS.contains(&d.tag.as_str()) {
+            if !TAGS.contains(&&*d.tag) {
                 return bad(&d.id, "unknown evidence tag");
             }
         }
-        for c in &self.containers {
+        for c in self.containers.iter() {
             if !positive(c.concentration_mg_per_ml)
                 || !positive(c.final_volume_ml)
                 || !same(c.drug_mg, c.concentration_mg_per_ml * c.final_volume_ml)
@@ -342,9 +349,7 @@ impl Library {
             if self.drug(&p.drug).is_none() {
                 return bad(&p.id, "unknown drug");
             }
-            if !TAGS.contains(&p.tag.as_str())
-                || p.booster.iter().any(|b| !TAGS.contains(&b.tag.as_str()))
-            {
+            if !TAGS.contains(&&*p.tag) || p.booster.iter().any(|b| !TAGS.contains(&&*b.tag)) {
                 return bad(&p.id, "unknown evidence tag");
             }
             let d = &p.dose;

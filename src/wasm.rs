@@ -2,46 +2,14 @@
 //! serialize. Core errors become JS `Error`s carrying `.field` and `.code`.
 
 use crate::error::PlanError;
-use crate::pk;
-use crate::protocol::Library;
 use crate::request::PlanRequest;
 use serde::Serialize;
-use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 /// talc instead of std's dlmalloc: a maintained general-purpose allocator,
 /// faster and smaller (about 2 KB of the gzipped wasm).
 #[global_allocator]
 static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-thread_local! {
-    /// The protocol library built in (build.rs), built on first use and
-    /// then kept for the life of the page.
-    static LIBRARY: Cell<Option<&'static Library>> = const { Cell::new(None) };
-    /// The PK model file, likewise.
-    static PK_MODELS: Cell<Option<&'static pk::Library>> = const { Cell::new(None) };
-}
-
-/// Loads a built-in data file on first use and keeps it for the page's life.
-fn cached<T: 'static>(
-    cell: &'static std::thread::LocalKey<Cell<Option<&'static T>>>,
-    load: fn() -> crate::Result<T>,
-) -> Result<&'static T, JsValue> {
-    if let Some(value) = cell.get() {
-        return Ok(value);
-    }
-    let value: &'static T = Box::leak(Box::new(load().map_err(js_error)?));
-    cell.set(Some(value));
-    Ok(value)
-}
-
-fn library_ref() -> Result<&'static Library, JsValue> {
-    cached(&LIBRARY, crate::built_in::library)
-}
-
-fn pk_models_ref() -> Result<&'static pk::Library, JsValue> {
-    cached(&PK_MODELS, crate::built_in::pk_models)
-}
 
 fn js_error(e: PlanError) -> JsValue {
     let err = js_sys::Error::new(&e.message);
@@ -76,13 +44,13 @@ pub fn version() -> String {
 /// The library in use (drugs, containers, cautions, protocols, version).
 #[wasm_bindgen]
 pub fn library() -> Result<JsValue, JsValue> {
-    to_js(library_ref()?)
+    to_js(crate::built_in::library())
 }
 
 #[wasm_bindgen]
 pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
     let req: PlanRequest = from_js(request)?;
-    let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
+    let plan = crate::plan::plan(crate::built_in::library(), &req).map_err(js_error)?;
     to_js(&plan)
 }
 
@@ -91,7 +59,7 @@ pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = planForm)]
 pub fn plan_form(form: JsValue) -> Result<JsValue, JsValue> {
     let form: crate::form::Form = from_js(form)?;
-    to_js(&crate::form::plan_form(library_ref()?, &form))
+    to_js(&crate::form::plan_form(crate::built_in::library(), &form))
 }
 
 /// The course as an RFC 5545 calendar. `dtstamp_utc` ("YYYY-MM-DDTHH:MM",
@@ -100,7 +68,7 @@ pub fn plan_form(form: JsValue) -> Result<JsValue, JsValue> {
 pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
     let req: PlanRequest = from_js(request)?;
     let stamp = crate::calendar::LocalDateTime::parse(dtstamp_utc, "dtstamp").map_err(js_error)?;
-    let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
+    let plan = crate::plan::plan(crate::built_in::library(), &req).map_err(js_error)?;
     crate::plan::course_ics(&plan, stamp).map_err(js_error)
 }
 
@@ -114,14 +82,19 @@ pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
     } else {
         from_js(options)?
     };
-    let plan = crate::plan::plan(library_ref()?, &req).map_err(js_error)?;
-    let preview = crate::preview::preview(pk_models_ref()?, &plan, req.patient.age_years, &options)
-        .map_err(js_error)?;
+    let plan = crate::plan::plan(crate::built_in::library(), &req).map_err(js_error)?;
+    let preview = crate::preview::preview(
+        crate::built_in::pk_models(),
+        &plan,
+        req.patient.age_years,
+        &options,
+    )
+    .map_err(js_error)?;
     to_js(&preview)
 }
 
 /// The PK models, bands and their sources, for the model picker.
 #[wasm_bindgen(js_name = pkModels)]
 pub fn pk_models() -> Result<JsValue, JsValue> {
-    to_js(pk_models_ref()?)
+    to_js(crate::built_in::pk_models())
 }

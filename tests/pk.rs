@@ -263,7 +263,7 @@ fn library_carries_models_bands_and_tags() {
     let lib = lib();
     assert_eq!(lib.default_model, "domino");
     assert_eq!(
-        lib.models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        lib.models.iter().map(|m| m.id.as_ref()).collect::<Vec<_>>(),
         MODELS
     );
     let analgesia = lib.band("analgesia").expect("analgesia band");
@@ -271,14 +271,14 @@ fn library_carries_models_bands_and_tags() {
         (
             analgesia.low_ng_per_ml,
             analgesia.high_ng_per_ml,
-            analgesia.tag.as_str()
+            analgesia.tag.as_ref()
         ),
         (100.0, 160.0, "S2")
     );
     let awake = lib.band("awakening").expect("awakening band");
-    assert_eq!((awake.low_ng_per_ml, awake.tag.as_str()), (750.0, "S"));
+    assert_eq!((awake.low_ng_per_ml, awake.tag.as_ref()), (750.0, "S"));
     assert_eq!(lib.default_threshold(), 100.0);
-    for m in &lib.models {
+    for m in lib.models.iter() {
         assert!(!m.source.is_empty() && !m.tag.is_empty() && !m.population.is_empty());
     }
 }
@@ -411,7 +411,7 @@ fn compare_runs_each_model_in_order() {
     )
     .expect("compare");
     assert_eq!(
-        sims.iter().map(|s| s.model.id.as_str()).collect::<Vec<_>>(),
+        sims.iter().map(|s| s.model.id.as_ref()).collect::<Vec<_>>(),
         ["domino", "kamp-2020"]
     );
     let empty: [&str; 0] = [];

@@ -17,7 +17,7 @@ fn protocol_id() -> impl Strategy<Value = String> {
         .unwrap()
         .protocols
         .iter()
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect();
     prop_oneof![12 => prop::sample::select(ids), 1 => Just("no-such-protocol".to_string())]
 }

@@ -36,8 +36,8 @@ fn course(start: &str, schedule: Schedule, sessions: u32, infusion_minutes: u32)
         premedication: None,
         rate_changes: vec![step(0, 12.5, 25.0)],
         session_mg: vec![Some(100.0); sessions as usize],
-        booster: vec![],
-        follow_up: vec![],
+        booster: vec![].into(),
+        follow_up: vec![].into(),
         previous_course_end: None,
         vitals_rows_minutes: None,
         no_driving_hours: 24,
@@ -438,7 +438,7 @@ fn getson_taper_becomes_dates() {
     assert_eq!((t.boosters[4].sessions, t.boosters[4].occurrence), (2, 1));
     assert!(t.boosters[4].label.contains("2 sessions"));
     assert_eq!(
-        (t.boosters[14].tag.as_str(), t.boosters[14].occurrence),
+        (t.boosters[14].tag.as_ref(), t.boosters[14].occurrence),
         ("D", 4)
     );
 }
@@ -454,7 +454,8 @@ fn follow_up_windows() {
         to_days: 60,
         source: "Walter Reed report".into(),
         tag: "S2".into(),
-    }];
+    }]
+    .into();
     let t = build_timeline(&input).unwrap();
     let json = serde_json::to_value(&t.follow_up).unwrap();
     assert_eq!(
@@ -628,7 +629,8 @@ fn ics_framing_and_python_icalendar_round_trip() {
         occurrences: 1,
         sessions_per_occurrence: 1,
         tag: "S".into(),
-    }];
+    }]
+    .into();
     let t = build_timeline(&input).unwrap();
     let summary = "Ketamine; CRPS, schwartzman-2009 \\ test\nline 2 with a long tail of text to force folding: éééééééééééééé";
     let ics = course_ics(&t, summary, "plan-42", dt("2026-11-30T14:05"));
@@ -790,7 +792,7 @@ fn valid_input() -> impl Strategy<Value = TimelineInput> {
                     infusion_minutes: infusion,
                     pre_minutes: pre,
                     observation_minutes: obs,
-                    premedication: premed.then(|| "midazolam 2 mg".to_string()),
+                    premedication: premed.then(|| "midazolam 2 mg".into()),
                     rate_changes,
                     session_mg: mg[..sessions as usize].to_vec(),
                     booster: vec![BoosterPhase {
@@ -799,8 +801,9 @@ fn valid_input() -> impl Strategy<Value = TimelineInput> {
                         occurrences: 3,
                         sessions_per_occurrence: 1,
                         tag: "D".into(),
-                    }],
-                    follow_up: vec![],
+                    }]
+                    .into(),
+                    follow_up: vec![].into(),
                     previous_course_end: None,
                     vitals_rows_minutes: None,
                     no_driving_hours: 24,
@@ -862,11 +865,11 @@ proptest! {
             infusion_minutes: infusion,
             pre_minutes: pre,
             observation_minutes: obs,
-            premedication: Some(text.clone()),
+            premedication: Some(text.clone().into()),
             rate_changes: steps.into_iter().map(|(at, ml, label)| RateChange { at_minute: at, ml_per_hour: ml, mg_per_hour: ml, label }).collect(),
             session_mg: mg,
-            booster: phases.into_iter().map(|(i, o, s)| BoosterPhase { label: text.clone(), interval_days: i, occurrences: o, sessions_per_occurrence: s, tag: text.clone() }).collect(),
-            follow_up: windows.into_iter().map(|(f, t)| FollowUpWindow { kind: text.clone(), from_days: f, to_days: t, source: String::new(), tag: String::new() }).collect(),
+            booster: phases.into_iter().map(|(i, o, s)| BoosterPhase { label: text.clone().into(), interval_days: i, occurrences: o, sessions_per_occurrence: s, tag: text.clone().into() }).collect::<Vec<_>>().into(),
+            follow_up: windows.into_iter().map(|(f, t)| FollowUpWindow { kind: text.clone().into(), from_days: f, to_days: t, source: "".into(), tag: "".into() }).collect::<Vec<_>>().into(),
             previous_course_end: start.date().checked_add_days(previous),
             vitals_rows_minutes: rows,
             no_driving_hours: 24,

@@ -38,7 +38,7 @@ fuzz_target!(|i: Input| {
     let Ok(lib) = pk::Library::shipped() else {
         return;
     };
-    let ids: Vec<&str> = lib.models.iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<&str> = lib.models.iter().map(|m| m.id.as_ref()).collect();
     let models: Vec<String> = i.models.iter().take(5).map(|c| c.pick(&ids)).collect();
     let patient = PkPatient {
         weight_kg: i.weight_kg.value(),

@@ -26,7 +26,7 @@ fuzz_target!(|i: Input| {
     let Ok(models) = pk::Library::shipped() else {
         return;
     };
-    let ids: Vec<&str> = models.models.iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<&str> = models.models.iter().map(|m| m.id.as_ref()).collect();
     let mut req = i.request.build(&LIBRARY);
     let Ok(mut p) = plan(&LIBRARY, &req) else {
         return;

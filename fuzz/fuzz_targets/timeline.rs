@@ -103,31 +103,33 @@ fuzz_target!(|i: Input| {
         infusion_minutes: i.infusion_minutes.get(),
         pre_minutes: i.pre_minutes.get(),
         observation_minutes: i.observation_minutes.get(),
-        premedication: i.premedication,
+        premedication: i.premedication.map(Into::into),
         rate_changes,
         session_mg,
         booster: i
             .booster
             .into_iter()
             .map(|(label, interval, occurrences, per, tag)| BoosterPhase {
-                label,
+                label: label.into(),
                 interval_days: interval.get(),
                 occurrences: occurrences.get(),
                 sessions_per_occurrence: per.get(),
-                tag,
+                tag: tag.into(),
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         follow_up: i
             .follow_up
             .into_iter()
             .map(|(kind, from, to, source, tag)| FollowUpWindow {
-                kind,
+                kind: kind.into(),
                 from_days: from.get(),
                 to_days: to.get(),
-                source,
-                tag,
+                source: source.into(),
+                tag: tag.into(),
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         previous_course_end: LocalDate::parse(&i.previous_course_end.date(), "previousCourseEnd")
             .ok(),
         vitals_rows_minutes: i.vitals_rows_minutes.map(Count::get),

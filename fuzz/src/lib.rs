@@ -29,11 +29,11 @@ pub const DOSE_UNITS: [&str; 5] = ["mg/kg/h", "mcg/kg/min", "mg/h", "mg/session"
 pub const SCHEDULES: [&str; 4] = ["single", "daily", "weekdays", "continuous"];
 
 pub fn protocol_ids(lib: &Library) -> Vec<&str> {
-    lib.protocols.iter().map(|p| p.id.as_str()).collect()
+    lib.protocols.iter().map(|p| p.id.as_ref()).collect()
 }
 
 pub fn caution_ids(lib: &Library) -> Vec<&str> {
-    lib.cautions.iter().map(|c| c.id.as_str()).collect()
+    lib.cautions.iter().map(|c| c.id.as_ref()).collect()
 }
 
 /// A number: mostly one a person could type, sometimes any f64 at all.
@@ -225,7 +225,7 @@ pub fn standard_request(id: &str, concentration: Option<f64>) -> PlanRequest {
 /// concentration (else 1 mg/mL), dated, alerts acknowledged: a library that
 /// loads must never make the planner panic.
 pub fn plan_every_protocol(lib: &Library) {
-    for p in &lib.protocols {
+    for p in lib.protocols.iter() {
         let conc = p.default_concentration_mg_per_ml.unwrap_or(1.0);
         plan_and_export(
             lib,

@@ -17,6 +17,7 @@ pub use svg::svg_plot;
 use crate::alert::Alert;
 use crate::error::{PlanError, Result};
 use crate::numbers::format as number;
+use crate::protocol::Text;
 use crate::request::{in_range, opt_in_range};
 use serde::{Deserialize, Serialize};
 use solve::Course;
@@ -72,11 +73,11 @@ pub struct SimOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelRef {
-    pub id: String,
-    pub name: String,
-    pub source: String,
-    pub tag: String,
-    pub population: String,
+    pub id: Text,
+    pub name: Text,
+    pub source: Text,
+    pub tag: Text,
+    pub population: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -4,6 +4,7 @@
 
 use super::solve::Modes;
 use crate::error::{PlanError, Result};
+use crate::protocol::{List, Text};
 use serde::{Deserialize, Serialize};
 
 /// The shipped model file. Native code parses it with serde_json; for the
@@ -16,25 +17,25 @@ const FIELD: &str = "pkModels";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Library {
-    pub version: String,
-    pub note: String,
-    pub default_model: String,
+    pub version: Text,
+    pub note: Text,
+    pub default_model: Text,
     /// Band whose lower edge is the default threshold for "time to fall below".
-    pub threshold_band: String,
-    pub bands: Vec<Band>,
-    pub models: Vec<Model>,
+    pub threshold_band: Text,
+    pub bands: List<Band>,
+    pub models: List<Model>,
 }
 
 /// A population orientation band; `low == high` is a single level ("about").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Band {
-    pub id: String,
-    pub label: String,
+    pub id: Text,
+    pub label: Text,
     pub low_ng_per_ml: f64,
     pub high_ng_per_ml: f64,
-    pub source: String,
-    pub tag: String,
+    pub source: Text,
+    pub tag: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,7 +44,7 @@ pub struct ValidRange {
     pub min: f64,
     pub max: f64,
     /// Evidence tag of the range itself (often D: a design default).
-    pub tag: String,
+    pub tag: Text,
 }
 
 impl ValidRange {
@@ -55,11 +56,11 @@ impl ValidRange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Model {
-    pub id: String,
-    pub name: String,
-    pub population: String,
-    pub source: String,
-    pub tag: String,
+    pub id: Text,
+    pub name: Text,
+    pub population: Text,
+    pub source: Text,
+    pub tag: Text,
     pub age_years: ValidRange,
     pub weight_kg: ValidRange,
     pub parameters: Parameters,
@@ -156,7 +157,7 @@ impl Library {
     pub fn model(&self, id: &str) -> Result<&Model> {
         self.models.iter().find(|m| m.id == id).ok_or_else(|| {
             // Strings, not &str: one `join` in the wasm instead of two.
-            let known: Vec<String> = self.models.iter().map(|m| m.id.clone()).collect();
+            let known: Vec<String> = self.models.iter().map(|m| m.id.to_string()).collect();
             PlanError::new(
                 "model",
                 "unknown_model",
@@ -204,7 +205,7 @@ impl Library {
                 self.threshold_band
             )));
         }
-        for m in &self.models {
+        for m in self.models.iter() {
             m.validate()?;
             if self.models.iter().filter(|o| o.id == m.id).count() > 1 {
                 return Err(bad(format!("Model id {} appears twice.", m.id)));

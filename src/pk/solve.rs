@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn modes_sum_to_the_bolus_and_steady_state() {
-        for m in &Library::shipped().expect("library").models {
+        for m in Library::shipped().expect("library").models.iter() {
             let d = m.derive(70.0).expect("derive");
             let modes = Modes::new(&d).expect("modes");
             assert_eq!(modes.0.len(), usize::from(d.compartments));

@@ -7,6 +7,7 @@
 use crate::alert::Alert;
 use crate::calendar::{LocalDate, LocalDateTime, Weekday};
 use crate::error::{PlanError, Result};
+use crate::protocol::{List, Text};
 use serde::{Deserialize, Serialize};
 
 /// The schedule, booster phases and follow-up windows are the protocol
@@ -85,15 +86,15 @@ pub struct TimelineInput {
     #[serde(default = "default_observation")]
     pub observation_minutes: u32,
     #[serde(default)]
-    pub premedication: Option<String>,
+    pub premedication: Option<Text>,
     /// First at minute 0, then strictly later, all before the infusion ends; same each session.
     pub rate_changes: Vec<RateChange>,
     /// Planned mg per session (len = sessions); `None` when a step is hard-limited.
     pub session_mg: Vec<Option<f64>>,
     #[serde(default)]
-    pub booster: Vec<BoosterPhase>,
+    pub booster: List<BoosterPhase>,
     #[serde(default)]
-    pub follow_up: Vec<FollowUpWindow>,
+    pub follow_up: List<FollowUpWindow>,
     #[serde(default)]
     pub previous_course_end: Option<LocalDate>,
     /// Vital-sign rows are printed for this many minutes of the infusion;
@@ -168,14 +169,14 @@ fn mg_text(mg: Option<f64>) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BoosterDate {
-    pub phase: String,
+    pub phase: Text,
     /// 1-based within the phase.
     pub occurrence: u32,
     pub date: LocalDate,
     pub sessions: u32,
     pub label: String,
     /// Evidence tag of the phase, shown beside the date.
-    pub tag: String,
+    pub tag: Text,
     /// The date in plain language, for patients.
     pub date_text: String,
 }
@@ -183,11 +184,11 @@ pub struct BoosterDate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUpDates {
-    pub kind: String,
+    pub kind: Text,
     pub from: LocalDate,
     pub to: LocalDate,
-    pub source: String,
-    pub tag: String,
+    pub source: Text,
+    pub tag: Text,
     /// The window in plain language, for patients: "Friday 18 December 2026
     /// to Friday 12 March 2027", or one date.
     pub text: String,
@@ -562,7 +563,7 @@ fn session_events(input: &TimelineInput, start: LocalDateTime) -> Result<Vec<Tim
 fn boosters(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<BoosterDate>> {
     let mut out = Vec::new();
     let mut previous = course_end;
-    for phase in &input.booster {
+    for phase in input.booster.iter() {
         for occurrence in 1..=phase.occurrences {
             previous = add_days(previous, i64::from(phase.interval_days))?;
             let label = match phase.sessions_per_occurrence {
