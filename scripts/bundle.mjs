@@ -91,6 +91,7 @@ mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'ketamine-planner.js'), js);
 writeFileSync(join(out, 'ketamine-planner.html'), html);
 
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`bundle: wasm ${kb(wasm.length)} -> dist/ketamine-planner.js ${kb(js.length)} (gzip ${kb(gzipSync(js, { level: 9 }).length)}), ` +
-  `dist/ketamine-planner.html ${kb(html.length)} (gzip ${kb(gzipSync(html, { level: 9 }).length)})`);
+// zlib's level 9 here; scripts/size.sh and bench.sh give the gzip -9 figures.
+const n = (b) => `${b.length.toLocaleString('en-US')} bytes`;
+console.log(`bundle: wasm ${n(wasm)} -> dist/ketamine-planner.js ${n(js)} (zlib -9 ${n(gzipSync(js, { level: 9 }))}), ` +
+  `dist/ketamine-planner.html ${n(html)} (zlib -9 ${n(gzipSync(html, { level: 9 }))})`);

@@ -13,6 +13,18 @@ after(async () => { await browser.close(); });
 
 const offlineOnly = [offlineUrl];
 
+/**
+ * One test on a fresh page of the offline file: `body(p, page)` drives it
+ * through `planner(page)`; afterwards the page must be clean (no error, no
+ * CSP violation, no request beyond `allowed`), and it is closed.
+ */
+async function onOfflinePage(body, { viewport, allowed = offlineOnly } = {}) {
+  const { page, log } = await openPage(browser.context, offlineUrl, { viewport });
+  await body(planner(page), page);
+  await assertClean(page, log, allowed);
+  await page.close();
+}
+
 test('the offline file is self-contained: one file, inline script, CSP without network', () => {
   const html = readFileSync(distHtml, 'utf8');
   assert.doesNotMatch(html, /<script[^>]+src=/i, 'no external script');
@@ -24,9 +36,7 @@ test('the offline file is self-contained: one file, inline script, CSP without n
   assert.doesNotMatch(csp[1], /unsafe-inline|https?:/);
 });
 
-test('header shows name, versions and intended use', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('header shows name, versions and intended use', () => onOfflinePage(async (p, page) => {
   const head = await p.el('header').textContent();
   assert.match(head, /Ketamine Infusion Planner/);
   const version = await page.evaluate(() => KetaminePlanner.version);
@@ -41,13 +51,9 @@ test('header shows name, versions and intended use', async () => {
   const texts = await resultTexts(page);
   assert.equal(texts.mlPerHour, '');
   assert.match(texts.confirmed, /To calculate, enter: .*Weight/);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('schwartzman-2009, 70 kg, 1 mg/mL: 0.35 x 70 = 24.5 mg/h (under the 25 mg/h cap) = 24.5 mL/h', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('schwartzman-2009, 70 kg, 1 mg/mL: 0.35 x 70 = 24.5 mg/h (under the 25 mg/h cap) = 24.5 mL/h', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'schwartzman-2009');
   const card = await p.el('[data-role=protocol-card]').textContent();
   assert.match(card, /Schwartzman/);
@@ -68,13 +74,9 @@ test('schwartzman-2009, 70 kg, 1 mg/mL: 0.35 x 70 = 24.5 mg/h (under the 25 mg/h
   assert.equal(last.composed, true);
   assert.equal(last.plan.levels[0].mlPerHour, 24.5);
   assert.equal(last.plan.protocol.id, 'schwartzman-2009');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('walter-reed-outpatient, 80 kg TBW, 2 mg/mL: 1.5 x 80 = 120 mg/h (= cap) = 60 mL/h; the soft alert needs acknowledging', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('walter-reed-outpatient, 80 kg TBW, 2 mg/mL: 1.5 x 80 = 120 mg/h (= cap) = 60 mL/h; the soft alert needs acknowledging', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'walter-reed-outpatient');
   await p.type('weightKg', '80');
   await p.choose('weightBasis', 'total');
@@ -100,13 +102,9 @@ test('walter-reed-outpatient, 80 kg TBW, 2 mg/mL: 1.5 x 80 = 120 mg/h (= cap) = 
   assert.match(await p.el('[data-role=cap-note]').textContent(), /capped at 120 mg\/h/);
   assert.equal(await p.confirmedState(), 'false');
   assert.equal(await alert.locator('input[name=acknowledged]').isChecked(), false);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('malformed numbers are refused at the field and no stale value stays on screen', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('malformed numbers are refused at the field and no stale value stays on screen', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -152,13 +150,9 @@ test('malformed numbers are refused at the field and no stale value stays on scr
     return { before, after: rate.textContent };
   });
   assert.deepEqual(sameTask, { before: '24.5 mL/h', after: '' });
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('un-choosing the protocol: the core\'s "Choose a protocol." at the field, and no value left', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('un-choosing the protocol: the core\'s "Choose a protocol." at the field, and no value left', () => onOfflinePage(async (p) => {
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -171,13 +165,9 @@ test('un-choosing the protocol: the core\'s "Choose a protocol." at the field, a
   assert.equal(await p.el('[data-role=calendar]').textContent(), '');
   assert.equal(await p.el('[data-role=cal-summary]').textContent(), '');
   assert.equal(await p.el('[data-role=pk-figures]').textContent(), '');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('a hard limit shows the reason and no rate (custom 2.5 mg/kg/h)', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('a hard limit shows the reason and no rate (custom 2.5 mg/kg/h)', () => onOfflinePage(async (p) => {
   await p.choose('protocol', 'custom');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '2');
@@ -197,13 +187,9 @@ test('a hard limit shows the reason and no rate (custom 2.5 mg/kg/h)', async () 
   // Back under the limit: a rate again (1 mg/kg/h x 70 kg = 70 mg/h = 35 mL/h at 2 mg/mL).
   await p.type('startDose', '1');
   assert.equal(await p.text('mlPerHour'), '35 mL/h');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('weight basis shows TBW, IBW and AdjBW and which is used and why', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('weight basis shows TBW, IBW and AdjBW and which is used and why', () => onOfflinePage(async (p) => {
   await p.choose('protocol', 'getson-inpatient');
   await p.type('weightKg', '110');
   await p.type('heightCm', '165');
@@ -223,13 +209,9 @@ test('weight basis shows TBW, IBW and AdjBW and which is used and why', async ()
   assert.match(rows[4], /40 mL\/h/);
   assert.equal(await p.text('mlPerHour'), '20 mL/h', 'the first level is the pump value');
   assert.equal(await p.text('courseMgAtMax'), '4,800 mg');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('keyboard only: choose, type, pick a standard concentration, acknowledge', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('keyboard only: choose, type, pick a standard concentration, acknowledge', () => onOfflinePage(async (p, page) => {
   await page.locator('body').focus();
   const sel = await tabTo(page, (f) => f.name === 'protocol');
   assert.equal(sel.tag, 'select');
@@ -254,13 +236,9 @@ test('keyboard only: choose, type, pick a standard concentration, acknowledge', 
     [...h.shadowRoot.querySelectorAll('input, select, button')].filter((e) => !e.hidden && !e.closest('[hidden]'))
       .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map((e) => e.name || e.outerHTML));
   assert.deepEqual(unlabelled, []);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('attributes configure the element: protocol, concentration, weight-unit lb, pump-resolution', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('attributes configure the element: protocol, concentration, weight-unit lb, pump-resolution', () => onOfflinePage(async (p, page) => {
   await page.locator('ketamine-planner').evaluate((h) => {
     h.setAttribute('protocol', 'walter-reed-outpatient');
     h.setAttribute('concentration', '2');
@@ -278,13 +256,9 @@ test('attributes configure the element: protocol, concentration, weight-unit lb,
   await p.el('[data-role=weight-unit]').selectOption('kg');
   assert.equal(await p.field('weightKg').inputValue(), '');
   assert.equal(await p.text('mlPerHour'), '');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('the course calendar and timeline come from the plan; the .ics is made in the page', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('the course calendar and timeline come from the plan; the .ics is made in the page', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -313,13 +287,9 @@ test('the course calendar and timeline come from the plan; the .ics is made in t
   const body = readFileSync(await d.path(), 'utf8');
   assert.match(body, /^BEGIN:VCALENDAR/);
   assert.equal((body.match(/BEGIN:VEVENT/g) || []).length >= 10, true);
-  await assertClean(page, log, [offlineUrl, /^blob:/]);
-  await page.close();
-});
+}, { allowed: [offlineUrl, /^blob:/] }));
 
-test('the concentration preview follows the plan, never shows a stale curve, and says when no model applies', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('the concentration preview follows the plan, never shows a stale curve, and says when no model applies', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -376,13 +346,9 @@ test('the concentration preview follows the plan, never shows a stale curve, and
   await page.waitForFunction(() => /No preview/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=pk-caption]').textContent), null, { timeout: 5000 });
   assert.match(await p.el('[data-role=pk-caption]').textContent(), /esketamine/i);
   assert.equal(await p.el('[data-role=pk-svg] svg').count(), 0);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('phone width 375 px: no horizontal scrolling, the pump rate is readable', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl, { viewport: { width: 375, height: 800 } });
-  const p = planner(page);
+test('phone width 375 px: no horizontal scrolling, the pump rate is readable', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -390,13 +356,9 @@ test('phone width 375 px: no horizontal scrolling, the pump rate is readable', a
   assert.ok(width <= 375, `page is ${width} px wide`);
   const size = await p.out('mlPerHour').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(size >= 32, `pump rate font ${size} px`);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}, { viewport: { width: 375, height: 800 } }));
 
-test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and sign-off', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and sign-off', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'walter-reed-outpatient');
   await p.type('weightKg', '80');
   await p.type('concentrationMgPerMl', '2');
@@ -440,13 +402,9 @@ test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and 
   const sheet = countPages(await page.pdf({ format: 'A4' }));
   assert.ok(sheet >= 1 && sheet <= 2, `${sheet} pages for the bedside sheet`);
   assert.ok(sheet < all, 'the calendar is an appendix after the sheet');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('printing right after an edit: the preview of the new plan is drawn before the print, not a frame later', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('printing right after an edit: the preview of the new plan is drawn before the print, not a frame later', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'cohen-2018-trial');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -468,13 +426,9 @@ test('printing right after an edit: the preview of the new plan is drawn before 
   assert.equal(at.timeline, 1);
   assert.match(at.figures, /ng\/mL/);
   assert.equal(at.calls, 1);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('patient handout: keyboard to the button, one large-type page of dates, times and discharge conditions, no dose', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('patient handout: keyboard to the button, one large-type page of dates, times and discharge conditions, no dose', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'schwartzman-2009');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -527,13 +481,9 @@ test('patient handout: keyboard to the button, one large-type page of dates, tim
   assert.equal(await p.el('[data-field=mlPerHour]').isVisible(), true, 'the bedside sheet after afterprint');
   assert.equal(await p.el('.handout').isVisible(), false);
   assert.equal(await p.el('.handout').textContent(), '', 'no handout kept once printed');
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
 
-test('patient handout of a 5-day infusion with boosters: the stay, liver tests, booster dates, still no dose', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
+test('patient handout of a 5-day infusion with boosters: the stay, liver tests, booster dates, still no dose', () => onOfflinePage(async (p, page) => {
   await p.choose('protocol', 'getson-inpatient');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
@@ -550,6 +500,4 @@ test('patient handout of a 5-day infusion with boosters: the stay, liver tests, 
   assert.doesNotMatch(printed, /mL\/h|mg/, 'the booster labels carry doses: not on the handout');
   const pages = (( await page.pdf({ format: 'A4' })).toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.equal(pages, 1, `${pages} pages`);
-  await assertClean(page, log, offlineOnly);
-  await page.close();
-});
+}));
