@@ -405,7 +405,8 @@ impl Library {
 }
 
 /// A library file that could not be read as a library at all.
-pub fn invalid(why: String) -> PlanError {
+#[cfg(not(target_arch = "wasm32"))]
+fn invalid(why: String) -> PlanError {
     PlanError::new(
         "library",
         "invalid_library",

@@ -11,7 +11,7 @@ pub mod reference;
 mod solve;
 mod svg;
 
-pub use models::{invalid, Band, Derived, Library, Model, Parameters, ValidRange, MODELS_JSON};
+pub use models::{Band, Derived, Library, Model, Parameters, ValidRange, MODELS_JSON};
 pub use svg::svg_plot;
 
 use crate::alert::Alert;

@@ -118,7 +118,8 @@ pub struct Derived {
 }
 
 /// A model file that could not be read as one at all.
-pub fn invalid(why: impl core::fmt::Display) -> PlanError {
+#[cfg(not(target_arch = "wasm32"))]
+fn invalid(why: impl core::fmt::Display) -> PlanError {
     PlanError::new(
         FIELD,
         "invalid_pk_data",
