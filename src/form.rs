@@ -2,12 +2,15 @@
 //! per-field messages out. Parsing is strict (see `numbers`) and every field
 //! is checked in the same pass, so all bad fields are marked at once.
 
-use crate::error::PlanError;
+use crate::contract;
+use crate::error::{FieldErrors, PlanError};
 use crate::numbers::{parse_decimal, parse_whole};
-use crate::plan::{plan, Plan};
+use crate::order::Order;
+use crate::plan::Plan;
 use crate::protocol::Library;
 use crate::request::{DoseOverrides, Patient, PlanRequest};
-use serde::{Deserialize, Serialize, Serializer};
+use crate::value::Value;
+use serde::{Deserialize, Serialize};
 
 /// Inputs as typed, keyed by each input's `name` (= its request field).
 /// An empty string means "not entered".
@@ -49,76 +52,56 @@ pub struct Form {
 pub struct FormResult {
     /// Message per input name; when not empty, `plan` is None.
     pub field_errors: FieldErrors,
-    /// A refusal that belongs to no single input.
+    /// A refusal that belongs to no single input (an unknown key, the library).
     pub error: Option<PlanError>,
     pub plan: Option<Plan>,
     /// The request the form became, so the page can pass it on (simulate, ics).
     pub request: Option<PlanRequest>,
 }
 
-/// One message per input name, in the order found; a JS object at the
-/// boundary. A list, not a map: a form has a handful of errors at most, and
-/// the wasm then carries no B-tree code.
-#[derive(Debug, Clone, Default)]
-pub struct FieldErrors(Vec<(String, String)>);
-
-impl FieldErrors {
-    /// Sets the message of `name`, replacing an earlier one.
-    fn set(&mut self, name: &str, message: &str) {
-        self.0.retain(|(n, _)| n != name);
-        self.0.push((name.to_string(), message.to_string()));
+impl FormResult {
+    /// A form that could not even be read.
+    pub fn from_error(e: PlanError) -> FormResult {
+        FormResult::refused(e.into())
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    fn refused(all: FieldErrors) -> FormResult {
+        let mut field_errors = FieldErrors::default();
+        let mut error = None;
+        for e in all.iter() {
+            if contract::by_name(&e.field).is_some() {
+                field_errors.push(e.clone());
+            } else if error.is_none() {
+                error = Some(e.clone());
+            }
+        }
+        FormResult {
+            field_errors,
+            error,
+            plan: None,
+            request: None,
+        }
     }
 }
 
-impl Serialize for FieldErrors {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(n, m)| (n, m)))
+/// The form as the page sends it, checked against the contract first; never
+/// fails: every problem comes back in the result.
+pub fn plan_form_value(lib: &Library, value: &Value) -> FormResult {
+    if let Err(e) = contract::check_form(value).into_result() {
+        return FormResult::refused(e);
+    }
+    match Form::deserialize(value) {
+        Ok(form) => plan_form(lib, &form),
+        Err(e) => FormResult::refused(
+            PlanError::new(
+                "form",
+                "invalid_form",
+                format!("The form is not valid: {e}."),
+            )
+            .into(),
+        ),
     }
 }
-
-/// Names a plan error may carry that are inputs of the form.
-const FORM_FIELDS: [&str; 25] = [
-    "protocol",
-    "weightKg",
-    "weightLb",
-    "heightCm",
-    "sex",
-    "ageYears",
-    "weightBasis",
-    "concentrationMgPerMl",
-    "pumpResolutionMlPerHour",
-    "preparationVolumeMl",
-    "doseUnit",
-    "startDose",
-    "stepDose",
-    "maxDose",
-    "sessionDoseMg",
-    "sessionMinutes",
-    "sessions",
-    "schedule",
-    "observationMinutes",
-    "rateMlPerHour",
-    "volumeMl",
-    "volumeMinutes",
-    "stepEveryMinutes",
-    "start",
-    "previousCourseEnd",
-];
 
 pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
     let mut errors = FieldErrors::default();
@@ -131,7 +114,9 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         } else {
             parse_decimal(text)
         };
-        parsed.map_err(|m| errors.set(name, m)).ok()
+        parsed
+            .map_err(|m| errors.push(PlanError::new(name, "not_a_number", m)))
+            .ok()
     };
     let weight_kg = form
         .weight_kg
@@ -181,50 +166,24 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         start: text(&form.start),
         previous_course_end: text(&form.previous_course_end),
     };
-    // Empty required inputs are marked in the same pass as the parse errors;
-    // `plan` would only name the first missing one.
-    if form
-        .weight_kg
-        .as_deref()
-        .is_some_and(|t| t.trim().is_empty())
-        && weight_lb.is_none()
-        && errors.get("weightLb").is_none()
-    {
-        errors.set("weightKg", "Enter the patient's weight.");
-    }
-    if form.concentration_mg_per_ml.trim().is_empty() {
-        errors.set("concentrationMgPerMl", "Enter the infusion concentration.");
-    }
-    if !errors.is_empty() {
-        return FormResult {
+    // The order's own checks run too, so every bad input is marked in one
+    // pass; a field whose text did not parse keeps its parse message.
+    match Order::parse(lib, &request) {
+        Ok(order) if errors.is_empty() => FormResult {
             field_errors: errors,
             error: None,
-            plan: None,
-            request: None,
-        };
-    }
-    match plan(lib, &request) {
-        Ok(p) => FormResult {
-            field_errors: errors,
-            error: None,
-            plan: Some(p),
+            plan: Some(order.plan()),
             request: Some(request),
         },
-        Err(e) if FORM_FIELDS.contains(&e.field.as_str()) => {
-            errors.set(&e.field, &e.message);
-            FormResult {
-                field_errors: errors,
-                error: None,
-                plan: None,
-                request: None,
+        Ok(_) => FormResult::refused(errors),
+        Err(order_errors) => {
+            for e in order_errors.iter() {
+                if errors.get(&e.field).is_none() {
+                    errors.push(e.clone());
+                }
             }
+            FormResult::refused(errors)
         }
-        Err(e) => FormResult {
-            field_errors: errors,
-            error: Some(e),
-            plan: None,
-            request: None,
-        },
     }
 }
 

@@ -7,11 +7,13 @@ pub mod alert;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod built_in;
 pub mod calendar;
+pub mod contract;
 pub mod error;
 pub mod form;
 pub mod ics;
 pub mod limits;
 pub mod numbers;
+pub mod order;
 pub mod pk;
 pub mod plan;
 pub mod preparation;
@@ -20,6 +22,7 @@ pub mod protocol;
 pub mod request;
 mod sort;
 pub mod timeline;
+pub mod value;
 pub mod weight;
 
 #[cfg(target_arch = "wasm32")]

@@ -22,6 +22,24 @@ pub struct PreviewOptions {
     pub threshold_ng_per_ml: Option<f64>,
 }
 
+impl PreviewOptions {
+    /// Options read from their untyped form after the contract's check, so a
+    /// misspelt option (`modle`) is refused, never silently defaulted.
+    pub fn from_value(
+        value: &crate::value::Value,
+    ) -> std::result::Result<Self, crate::error::FieldErrors> {
+        crate::contract::check_options(value).into_result()?;
+        PreviewOptions::deserialize(value).map_err(|e| {
+            PlanError::new(
+                "options",
+                "invalid_options",
+                format!("The options are not valid: {e}."),
+            )
+            .into()
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {

@@ -131,6 +131,18 @@ pub enum Schedule {
     Continuous,
 }
 
+impl Schedule {
+    /// The request's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Schedule::Single => "single",
+            Schedule::Daily => "daily",
+            Schedule::Weekdays => "weekdays",
+            Schedule::Continuous => "continuous",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DoseRecipe {
@@ -368,11 +380,11 @@ impl Library {
                     "doses, caps and concentrations must be positive numbers",
                 );
             }
-            let needs_start = d.dose_unit != DoseUnit::MgPerSession;
-            if needs_start != d.start.is_some()
-                || (d.dose_unit == DoseUnit::MgPerSession) != d.session_dose_mg.is_some()
-            {
-                return bad(&p.id, "a rate protocol needs a start dose; a session-dose protocol needs sessionDoseMg instead");
+            // A rate protocol may leave its start dose to the order (custom):
+            // the planner then refuses to plan until one is entered.
+            let per_session = d.dose_unit == DoseUnit::MgPerSession;
+            if (per_session && d.start.is_some()) || per_session != d.session_dose_mg.is_some() {
+                return bad(&p.id, "a session-dose protocol needs sessionDoseMg and no start dose; a rate protocol no sessionDoseMg");
             }
             if (p.titration == Titration::Response) != (d.step.is_some() && d.max.is_some()) {
                 return bad(

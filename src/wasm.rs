@@ -1,9 +1,15 @@
-//! The JavaScript boundary, and nothing else: deserialize, call the core,
-//! serialize. Core errors become JS `Error`s carrying `.field` and `.code`.
+//! The JavaScript boundary, and nothing else: read the JS value, call the
+//! core, serialize. Every argument is first read as an untyped `Value`
+//! (own properties only, bounded) and checked against the contract, exactly
+//! as natively; core errors convert themselves into JS `Error`s named
+//! `PlanError` with `.field`, `.code` and `.errors` (after automerge-wasm), so
+//! `?` needs no `map_err`.
 
-use crate::error::PlanError;
+use crate::error::{FieldErrors, PlanError};
+use crate::order::Order;
 use crate::request::PlanRequest;
-use serde::Serialize;
+use crate::value::Value;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 /// talc instead of std's dlmalloc: a maintained general-purpose allocator,
@@ -11,29 +17,66 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-fn js_error(e: PlanError) -> JsValue {
+fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(obj, &key.into(), value);
+}
+
+fn error_object(e: &PlanError) -> js_sys::Error {
     let err = js_sys::Error::new(&e.message);
     err.set_name("PlanError");
-    let obj: &JsValue = err.as_ref();
-    let _ = js_sys::Reflect::set(obj, &"field".into(), &e.field.into());
-    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code.into());
-    err.into()
+    set(err.as_ref(), "field", &e.field.as_str().into());
+    set(err.as_ref(), "code", &e.code.as_str().into());
+    err
+}
+
+impl From<PlanError> for JsValue {
+    fn from(e: PlanError) -> JsValue {
+        FieldErrors::from(e).into()
+    }
+}
+
+/// The first refusal as the thrown error; all of them in `.errors`.
+impl From<FieldErrors> for JsValue {
+    fn from(all: FieldErrors) -> JsValue {
+        let first = all.first().cloned().unwrap_or_else(|| {
+            PlanError::new("request", "invalid_request", "The request is not valid.")
+        });
+        let err = error_object(&first);
+        let list = js_sys::Array::new();
+        for e in all.iter() {
+            list.push(error_object(e).as_ref());
+        }
+        set(err.as_ref(), "errors", list.as_ref());
+        err.into()
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(PlanError::new("result", "serialize", e.to_string())))
+        .map_err(|e| PlanError::new("result", "serialize", e.to_string()).into())
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        js_error(PlanError::new(
-            "request",
-            "invalid_request",
-            format!("The request is not valid: {e}."),
-        ))
+/// Any JS value as a bounded `Value`; `what` names the argument in messages.
+fn read(value: JsValue, what: &str) -> Result<Value, PlanError> {
+    if value.is_undefined() || value.is_null() {
+        return Err(PlanError::new(
+            what,
+            "required",
+            format!("The {what} is missing."),
+        ));
+    }
+    Value::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+        PlanError::new(
+            what,
+            "invalid_value",
+            format!("The {what} is not valid: {e}."),
+        )
     })
+}
+
+fn request(value: JsValue) -> Result<PlanRequest, JsValue> {
+    Ok(PlanRequest::from_value(&read(value, "request")?)?)
 }
 
 #[wasm_bindgen]
@@ -47,49 +90,63 @@ pub fn library() -> Result<JsValue, JsValue> {
     to_js(crate::built_in::library())
 }
 
+/// The input contract: every request field with its type, unit, range and role.
 #[wasm_bindgen]
-pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: PlanRequest = from_js(request)?;
-    let plan = crate::plan::plan(crate::built_in::library(), &req).map_err(js_error)?;
-    to_js(&plan)
+pub fn contract() -> Result<JsValue, JsValue> {
+    to_js(&crate::contract::FIELDS)
 }
 
-/// Raw input strings in; `{ fieldErrors, error, plan, request }` out. Never throws
-/// for bad input: the page shows each message at its field.
+#[wasm_bindgen]
+pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
+    let req = self::request(request)?;
+    to_js(&Order::parse(crate::built_in::library(), &req)?.plan())
+}
+
+/// Raw input strings in; `{ fieldErrors, error, plan, request }` out. Never
+/// throws, whatever it is given: the page shows each message at its field.
 #[wasm_bindgen(js_name = planForm)]
-pub fn plan_form(form: JsValue) -> Result<JsValue, JsValue> {
-    let form: crate::form::Form = from_js(form)?;
-    to_js(&crate::form::plan_form(crate::built_in::library(), &form))
+pub fn plan_form(form: JsValue) -> JsValue {
+    let result = match read(form, "form") {
+        Ok(value) => crate::form::plan_form_value(crate::built_in::library(), &value),
+        Err(e) => crate::form::FormResult::from_error(e),
+    };
+    to_js(&result).unwrap_or_else(|e| e)
 }
 
 /// The course as an RFC 5545 calendar. `dtstamp_utc` ("YYYY-MM-DDTHH:MM",
 /// UTC) is passed in because the core never reads a clock.
 #[wasm_bindgen]
-pub fn ics(request: JsValue, dtstamp_utc: &str) -> Result<String, JsValue> {
-    let req: PlanRequest = from_js(request)?;
-    let stamp = crate::calendar::LocalDateTime::parse(dtstamp_utc, "dtstamp").map_err(js_error)?;
-    let plan = crate::plan::plan(crate::built_in::library(), &req).map_err(js_error)?;
-    crate::plan::course_ics(&plan, stamp).map_err(js_error)
+pub fn ics(request: JsValue, dtstamp_utc: JsValue) -> Result<String, JsValue> {
+    let req = self::request(request)?;
+    let stamp = dtstamp_utc.as_string().ok_or_else(|| {
+        PlanError::new(
+            "dtstampUtc",
+            "required",
+            "The calendar needs the time stamp in UTC as text \"YYYY-MM-DDTHH:MM\".",
+        )
+    })?;
+    let stamp = crate::calendar::LocalDateTime::parse(&stamp, "dtstampUtc")?;
+    let plan = Order::parse(crate::built_in::library(), &req)?.plan();
+    Ok(crate::plan::course_ics(&plan, stamp)?)
 }
 
 /// The plasma-concentration preview of a plan: `options` is `{ model,
 /// compare: [ids], resolutionMinutes, horizonMinutes, thresholdNgPerMl }`.
 #[wasm_bindgen]
 pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let req: PlanRequest = from_js(request)?;
-    let options: crate::preview::PreviewOptions = if options.is_undefined() || options.is_null() {
+    let req = self::request(request)?;
+    let options = if options.is_undefined() || options.is_null() {
         Default::default()
     } else {
-        from_js(options)?
+        crate::preview::PreviewOptions::from_value(&read(options, "options")?)?
     };
-    let plan = crate::plan::plan(crate::built_in::library(), &req).map_err(js_error)?;
+    let order = Order::parse(crate::built_in::library(), &req)?;
     let preview = crate::preview::preview(
         crate::built_in::pk_models(),
-        &plan,
-        req.patient.age_years,
+        &order.plan(),
+        order.age_years(),
         &options,
-    )
-    .map_err(js_error)?;
+    )?;
     to_js(&preview)
 }
 

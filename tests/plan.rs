@@ -8,16 +8,20 @@ use ketamine_planner::protocol::Library;
 use ketamine_planner::request::PlanRequest;
 use serde_json::{json, Value};
 
+/// Through the one way in: the contract's check, then the order's parse.
 fn run(req: Value) -> Plan {
     let lib = Library::default_library().unwrap();
-    let req: PlanRequest = serde_json::from_value(req).unwrap();
+    let req = PlanRequest::from_json(&req.to_string()).unwrap();
     plan(&lib, &req).unwrap()
 }
 
+/// The first refusal's field and code.
 fn err(req: Value) -> (String, String) {
     let lib = Library::default_library().unwrap();
-    let req: PlanRequest = serde_json::from_value(req).unwrap();
-    let e = plan(&lib, &req).unwrap_err();
+    let e = PlanRequest::from_json(&req.to_string())
+        .and_then(|req| plan(&lib, &req).map(|_| ()))
+        .unwrap_err();
+    let e = e.first().unwrap().clone();
     (e.field, e.code)
 }
 
@@ -306,11 +310,12 @@ fn limits_at_their_boundaries() {
     assert_eq!(p.levels[0].ml_per_hour, None);
     // Patient soft alerts.
     let p = run(
-        json!({"protocol": "custom", "patient": {"weightKg": 39, "ageYears": 17}, "concentrationMgPerMl": 1}),
+        json!({"protocol": "custom", "patient": {"weightKg": 39, "ageYears": 17}, "concentrationMgPerMl": 1, "dose": {"startDose": 0.5}}),
     );
     assert!(codes(&p).contains(&"weight_under_40_kg") && codes(&p).contains(&"age_under_18"));
-    let p =
-        run(json!({"protocol": "custom", "patient": {"weightKg": 251}, "concentrationMgPerMl": 1}));
+    let p = run(
+        json!({"protocol": "custom", "patient": {"weightKg": 251}, "concentrationMgPerMl": 1, "dose": {"startDose": 0.5}}),
+    );
     assert!(codes(&p).contains(&"weight_over_250_kg"));
     // Esketamine hard limit: 1 mg/kg/h = 16.67 mcg/kg/min.
     let p = run(

@@ -15,10 +15,10 @@ pub use models::{Band, Derived, Library, Model, Parameters, ValidRange, MODELS_J
 pub use svg::svg_plot;
 
 use crate::alert::Alert;
+use crate::contract::{in_range, opt_in_range};
 use crate::error::{PlanError, Result};
 use crate::numbers::format as number;
 use crate::protocol::Text;
-use crate::request::{in_range, opt_in_range};
 use serde::{Deserialize, Serialize};
 use solve::Course;
 
