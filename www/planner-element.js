@@ -56,6 +56,7 @@ var KetaminePlanner = {
   library: function () { return kpNeed().library(); },
   plan: function (request) { return kpNeed().plan(request); },
   planForm: function (form) { return kpNeed().planForm(form); },
+  contract: function () { return kpNeed().contract(); },
   simulate: function (request, options) { return kpSimulate(request, options); },
   ics: function (request, dtstampUtc) { return kpNeed().ics(request, dtstampUtc); },
   pkModels: function () { return kpNeed().pkModels(); }
@@ -318,10 +319,14 @@ var KP_NUMBER_FIELDS = {
   observationMinutes: { label: 'Observation after infusion', unit: 'min', placeholder: 'protocol' },
   stepEveryMinutes: { label: 'Clock-driven titration: step every', unit: 'min', placeholder: 'by response', hint: 'Empty: titration by response (the ladder is printed, no clock times).' }
 };
-var KP_FORM_FIELDS = ['protocol', 'weightKg', 'weightLb', 'heightCm', 'sex', 'ageYears', 'weightBasis',
-  'concentrationMgPerMl', 'pumpResolutionMlPerHour', 'preparationVolumeMl', 'doseUnit', 'startDose', 'stepDose', 'maxDose',
-  'sessionMinutes', 'sessionDoseMg', 'sessions', 'schedule', 'rateMlPerHour', 'volumeMl', 'volumeMinutes',
-  'observationMinutes', 'start', 'stepEveryMinutes', 'previousCourseEnd'];
+/* The text inputs of the form: every field of the core's contract
+ * (KetaminePlanner.contract()) but the check boxes and lists; set when the
+ * engine is ready, so the form cannot drift from the contract. */
+var KP_FORM_FIELDS = [];
+function kpFormFields() {
+  return KetaminePlanner.contract().map(function (f) { return f.path.split('.').pop(); })
+    .filter(function (n) { return n !== 'frail' && n !== 'acknowledged' && n !== 'cautions'; });
+}
 var KP_CUSTOM_ONLY = { doseUnit: 1, startDose: 1, stepDose: 1, maxDose: 1, sessionDoseMg: 1, rateMlPerHour: 1, volumeMl: 1, volumeMinutes: 1 };
 var KP_LABELS = { protocolOrdered: 'Protocol ordered', weightKg: 'Weight', weightLb: 'Weight', protocol: 'Protocol', sex: 'Sex', weightBasis: 'Weight basis',
   doseUnit: 'Dose unit', schedule: 'Schedule', start: 'First session starts', previousCourseEnd: 'Previous course ended' };
@@ -407,7 +412,7 @@ function kpTemplate(lib, version) {
       selectField('sex', [['', 'Not entered'], ['female', 'Female'], ['male', 'Male']], 'For ideal body weight (Devine).') + '</div>' +
     numberField('ageYears') +
     '<div class="field" data-for="frail"><label class="check"><input type="checkbox" name="frail" id="f-frail"> Frail (protocols with a frail start dose use it)</label></div>' +
-    selectField('weightBasis', [['auto', 'Auto: AdjBW if TBW > 1.2 × IBW, else TBW'], ['total', 'Total body weight (TBW)'],
+    selectField('weightBasis', [['', 'Per protocol'], ['auto', 'Auto: AdjBW if TBW > 1.2 × IBW, else TBW'], ['total', 'Total body weight (TBW)'],
       ['ideal', 'Ideal body weight (IBW, Devine)'], ['adjusted', 'Adjusted body weight (AdjBW)']], null) +
   '</fieldset>' +
 
@@ -588,12 +593,25 @@ class KPElement extends HTMLElement {
     if (name === 'protocol') { f.protocol.value = value || ''; if (f.protocol.value !== (value || '')) f.protocol.value = ''; this._protocolChanged(); }
     else if (name === 'concentration') f.concentrationMgPerMl.value = value || '';
     else if (name === 'pump-resolution') f.pumpResolutionMlPerHour.value = value || '';
-    else if (name === 'weight-unit') this._setWeightUnit(value === 'lb' ? 'lb' : 'kg', false);
+    else if (name === 'weight-unit') this._setWeightUnit(this._weightUnitAttribute(value), false);
+    if (name === 'protocol') {
+      this._notes.protocol = value && !f.protocol.value
+        ? 'The attribute protocol="' + value + '" names no protocol of this library: choose one.' : '';
+    }
+  }
+
+  /** kg or lb; any other value of the attribute is named at the weight field. */
+  _weightUnitAttribute(value) {
+    var ok = value == null || value === 'kg' || value === 'lb';
+    this._notes.weightKg = ok ? '' : 'The attribute weight-unit="' + value + '" is not kg or lb: the weight is taken in kg.';
+    return value === 'lb' ? 'lb' : 'kg';
   }
 
   _build() {
     var root = this._root, self = this;
     this._lib = KetaminePlanner.library();
+    KP_FORM_FIELDS = kpFormFields();
+    this._notes = {};
     this._version = KetaminePlanner.version;
     var loading = root.querySelector('.loading');
     if (loading) loading.remove();
@@ -619,11 +637,12 @@ class KPElement extends HTMLElement {
 
     // Initial values: attributes, then today's date as the default start.
     this._f.start.value = todayLocal() + 'T09:00';
-    this._f.weightBasis.value = 'auto';
+    // The weight basis starts at the protocol's: an order changes it, the page does not.
+    this._f.weightBasis.value = '';
     ['protocol', 'concentration', 'pump-resolution'].forEach(function (a) {
       if (self.hasAttribute(a)) self._applyAttribute(a, self.getAttribute(a));
     });
-    this._setWeightUnit(this.getAttribute('weight-unit') === 'lb' ? 'lb' : 'kg', false);
+    this._setWeightUnit(this._weightUnitAttribute(this.getAttribute('weight-unit')), false);
     this._protocolChanged();
 
     this._form.addEventListener('input', function (e) { self._onInput(e); });
@@ -667,8 +686,8 @@ class KPElement extends HTMLElement {
     var t = e.target;
     if (t === this._unit) return;
     if (t.name) this._touched.add(t.name);
-    if (t === this._f.protocol) this._protocolChanged();
-    if (t === this._f.doseUnit) this._doseUnitChanged();
+    if (t === this._f.protocol) { this._notes.protocol = ''; this._protocolChanged(); }
+    if (t === this._f.doseUnit) this._clearDoses();
     this._compute();
   }
 
@@ -691,7 +710,7 @@ class KPElement extends HTMLElement {
     input.value = '';
     this._touched.delete('weightKg');
     this._touched.delete('weightLb');
-    this._weightNote = userChange && had ? 'Weight cleared after the unit change: enter it in ' + unit + '.' : '';
+    if (userChange) this._notes.weightKg = had ? 'Weight cleared after the unit change: enter it in ' + unit + '.' : '';
   }
 
   _protocolChanged() {
@@ -709,6 +728,8 @@ class KPElement extends HTMLElement {
         '<p class="p-source">Source: ' + esc(p.source) + '</p>' +
         (KP_TAGS[p.tag] ? '<p class="hint">Evidence tag ' + esc(p.tag) + ': ' + esc(KP_TAGS[p.tag]) + '.</p>' : '');
     }
+    var basisNames = { auto: 'auto rule', total: 'total body weight', ideal: 'ideal body weight', adjusted: 'adjusted body weight' };
+    this._f.weightBasis.options[0].textContent = p ? 'Per protocol (' + (basisNames[p.weightBasis] || p.weightBasis) + ')' : 'Per protocol';
     var custom = id === 'custom';
     this._role.custom.hidden = !custom;
     this._role.custom.disabled = !custom;
@@ -724,6 +745,14 @@ class KPElement extends HTMLElement {
         return '<button type="button" class="chip" data-value="' + esc(c) + '">' + esc(c) + ' mg/mL</button>';
       }).join('') : '';
     }
+    this._doseUnitChanged();
+  }
+
+  /** A dose typed in one unit means nothing in another: clear it and say so. */
+  _clearDoses() {
+    var f = this._f, had = false;
+    ['startDose', 'stepDose', 'maxDose'].forEach(function (n) { if (f[n].value !== '') had = true; f[n].value = ''; });
+    this._notes.startDose = had ? 'Doses cleared after the unit change: enter them in ' + (f.doseUnit.value || 'mg/kg/h') + '.' : '';
     this._doseUnitChanged();
   }
 
@@ -807,7 +836,7 @@ class KPElement extends HTMLElement {
       if (m) { input.setAttribute('aria-invalid', 'true'); setText(msgEl, m); msgEl.className = 'msg error'; }
       else {
         input.removeAttribute('aria-invalid');
-        var note = n === 'weightKg' && this._weightNote && input.value === '' ? this._weightNote : '';
+        var note = (input.value === '' || n === 'protocol') && this._notes[n] || '';
         setText(msgEl, note); msgEl.className = note ? 'msg note' : 'msg';
       }
     }

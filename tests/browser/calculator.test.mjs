@@ -194,6 +194,7 @@ test('weight basis shows TBW, IBW and AdjBW and which is used and why', () => on
   await p.type('weightKg', '110');
   await p.type('heightCm', '165');
   await p.choose('sex', 'female');
+  await p.choose('weightBasis', 'auto'); // the protocol's is total: auto is the user's order
   await p.type('concentrationMgPerMl', '1');
   // Devine female: 45.5 + 2.3 x (165 / 2.54 - 60) = 56.9 kg; AdjBW = 56.9 + 0.4 x (110 - 56.9) = 78.1 kg.
   assert.equal(await p.text('totalKg'), '110 kg');
@@ -209,6 +210,31 @@ test('weight basis shows TBW, IBW and AdjBW and which is used and why', () => on
   assert.match(rows[4], /40 mL\/h/);
   assert.equal(await p.text('mlPerHour'), '20 mL/h', 'the first level is the pump value');
   assert.equal(await p.text('courseMgAtMax'), '4,800 mg');
+}));
+
+test('the weight basis starts at the protocol\'s: Schwartzman stays on total weight when a height is typed', () => onOfflinePage(async (p) => {
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '60');
+  await p.type('heightCm', '150');
+  await p.choose('sex', 'female');
+  await p.type('concentrationMgPerMl', '1');
+  // 0.35 mg/kg/h x 60 kg (TBW) = 21 mg/h = 21 mL/h; "auto" would have given AdjBW 50 kg = 17.5 mL/h.
+  assert.equal(await p.text('mlPerHour'), '21 mL/h');
+  assert.equal(await p.field('weightBasis').inputValue(), '');
+}));
+
+test('custom plans nothing without its start dose, and a dose-unit change clears the doses', () => onOfflinePage(async (p) => {
+  await p.choose('protocol', 'custom');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  // No start dose entered: no rate (it used to be a hidden 0.5 mg/kg/h = 35 mL/h).
+  assert.doesNotMatch(await p.text('mlPerHour'), /mL\/h/);
+  assert.notEqual(await p.out('confirmed').getAttribute('data-state'), 'true');
+  await p.type('startDose', '0.5');
+  assert.equal(await p.text('mlPerHour'), '35 mL/h');
+  await p.choose('doseUnit', 'mcg/kg/min');
+  assert.equal(await p.field('startDose').inputValue(), '');
+  assert.notEqual(await p.text('mlPerHour'), '35 mL/h');
 }));
 
 test('keyboard only: choose, type, pick a standard concentration, acknowledge', () => onOfflinePage(async (p, page) => {
