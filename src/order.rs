@@ -75,12 +75,7 @@ pub struct Order<'a> {
     pub(crate) concentration: f64,
     pub(crate) resolution: f64,
     pub(crate) preparation_volume: Option<f64>,
-    pub(crate) dose: Dose,
-    pub(crate) session_minutes: u32,
-    pub(crate) sessions: u32,
-    pub(crate) schedule: Schedule,
-    pub(crate) observation_minutes: u32,
-    pub(crate) step_every_minutes: Option<u32>,
+    pub(crate) recipe: Recipe,
     pub(crate) acknowledged: Vec<String>,
     pub(crate) start: Option<LocalDateTime>,
     pub(crate) previous_course_end: Option<LocalDate>,
@@ -223,14 +218,6 @@ impl<'a> Order<'a> {
                 ),
             },
         });
-        let Recipe {
-            dose,
-            session_minutes,
-            sessions,
-            schedule,
-            observation_minutes,
-            step_every_minutes,
-        } = schedule;
         let order = Order {
             library: lib,
             protocol,
@@ -240,12 +227,7 @@ impl<'a> Order<'a> {
             concentration,
             resolution,
             preparation_volume,
-            dose,
-            session_minutes,
-            sessions,
-            schedule,
-            observation_minutes,
-            step_every_minutes,
+            recipe: schedule,
             acknowledged: req.acknowledged.clone(),
             start,
             previous_course_end,
@@ -289,17 +271,17 @@ impl<'a> Order<'a> {
             rate_changes
         };
         let session_mg = if session_mg.is_empty() {
-            vec![None; self.sessions as usize]
+            vec![None; self.recipe.sessions as usize]
         } else {
             session_mg
         };
         Some(crate::timeline::TimelineInput {
             start,
-            schedule: self.schedule,
-            sessions: self.sessions,
-            infusion_minutes: self.session_minutes,
+            schedule: self.recipe.schedule,
+            sessions: self.recipe.sessions,
+            infusion_minutes: self.recipe.session_minutes,
             pre_minutes: crate::timeline::DEFAULT_PRE_MINUTES,
-            observation_minutes: self.observation_minutes,
+            observation_minutes: self.recipe.observation_minutes,
             premedication: Some(p.premedication.clone()).filter(|t| !t.is_empty()),
             rate_changes,
             session_mg,
@@ -549,13 +531,14 @@ fn patient_alerts(p: &ValidPatient) -> Vec<Alert> {
 }
 
 /// The dose and the course schedule after overrides.
-struct Recipe {
-    dose: Dose,
-    session_minutes: u32,
-    sessions: u32,
-    schedule: Schedule,
-    observation_minutes: u32,
-    step_every_minutes: Option<u32>,
+#[derive(Debug, Clone)]
+pub(crate) struct Recipe {
+    pub(crate) dose: Dose,
+    pub(crate) session_minutes: u32,
+    pub(crate) sessions: u32,
+    pub(crate) schedule: Schedule,
+    pub(crate) observation_minutes: u32,
+    pub(crate) step_every_minutes: Option<u32>,
 }
 
 /// A value's provenance: ordered when the request gave it, else the protocol's.

@@ -160,6 +160,7 @@ impl Order<'_> {
         let concentration = self.concentration;
         let concentration_refused = limits::check_concentration(drug, concentration, &mut alerts);
         let levels: Vec<DoseLevel> = self
+            .recipe
             .dose
             .doses
             .iter()
@@ -172,12 +173,12 @@ impl Order<'_> {
         let need = Need {
             session_ml: totals.session_ml.unwrap_or(0.0),
             session_ml_at_max: totals.session_mg_at_max.map_or(0.0, |m| m / concentration),
-            sessions: self.sessions,
+            sessions: self.recipe.sessions,
             change_minutes: protocol
                 .container_change_hours
                 .map(|h| h as f64 * 60.0)
-                .filter(|_| self.schedule == Schedule::Continuous),
-            session_minutes: self.session_minutes as f64,
+                .filter(|_| self.recipe.schedule == Schedule::Continuous),
+            session_minutes: self.recipe.session_minutes as f64,
         };
         let (preparation, preparation_refused) = if concentration_refused {
             (
@@ -222,7 +223,7 @@ impl Order<'_> {
         let course = self
             .timeline_input(
                 self.rate_changes(&levels),
-                vec![totals.session_mg; self.sessions as usize],
+                vec![totals.session_mg; self.recipe.sessions as usize],
             )
             .and_then(|input| {
                 // Parse built this course already; a failure here would be a
@@ -257,12 +258,12 @@ impl Order<'_> {
                 .map_or_else(not_available, |v| with_unit(v, decimals::KG, "kg")),
             dosing_weight_kg: with_unit(w, decimals::KG, "kg"),
             concentration: with_unit(concentration, decimals::CONCENTRATION, "mg/mL"),
-            session_duration: minutes_text(self.session_minutes),
-            observation: minutes_text(self.observation_minutes),
+            session_duration: minutes_text(self.recipe.session_minutes),
+            observation: minutes_text(self.recipe.observation_minutes),
             sessions: format!(
                 "{} {}",
-                self.sessions,
-                if self.sessions == 1 {
+                self.recipe.sessions,
+                if self.recipe.sessions == 1 {
                     "session"
                 } else {
                     "sessions"
@@ -283,13 +284,13 @@ impl Order<'_> {
             weights,
             concentration_mg_per_ml: concentration,
             pump_resolution_ml_per_hour: self.resolution,
-            titration: self.dose.titration,
+            titration: self.recipe.dose.titration,
             levels,
-            session_minutes: self.session_minutes,
-            session_count: self.sessions,
-            schedule: self.schedule,
-            observation_minutes: self.observation_minutes,
-            step_every_minutes: self.step_every_minutes,
+            session_minutes: self.recipe.session_minutes,
+            session_count: self.recipe.sessions,
+            schedule: self.recipe.schedule,
+            observation_minutes: self.recipe.observation_minutes,
+            step_every_minutes: self.recipe.step_every_minutes,
             totals,
             preparation,
             preparation_refused,
@@ -312,17 +313,19 @@ impl Order<'_> {
     /// The plan's rates placed on the clock: the first level at the start,
     /// and each further level at its clock-driven step when the order has one.
     fn rate_changes(&self, levels: &[DoseLevel]) -> Vec<RateChange> {
-        let every = self.step_every_minutes;
+        let every = self.recipe.step_every_minutes;
         levels
             .iter()
             .enumerate()
             .map_while(|(i, l)| {
                 let at = every.map_or(Some(0), |e| e.checked_mul(i as u32))?;
-                (i == 0 || (every.is_some() && at < self.session_minutes)).then(|| RateChange {
-                    at_minute: at,
-                    ml_per_hour: l.ml_per_hour,
-                    mg_per_hour: l.mg_per_hour,
-                    label: format!("{} = {}", l.text.mg_per_hour, l.text.ml_per_hour),
+                (i == 0 || (every.is_some() && at < self.recipe.session_minutes)).then(|| {
+                    RateChange {
+                        at_minute: at,
+                        ml_per_hour: l.ml_per_hour,
+                        mg_per_hour: l.mg_per_hour,
+                        label: format!("{} = {}", l.text.mg_per_hour, l.text.ml_per_hour),
+                    }
                 })
             })
             .collect()
@@ -337,7 +340,7 @@ impl Order<'_> {
         concentration_refused: bool,
         alerts: &mut Vec<Alert>,
     ) -> DoseLevel {
-        let (p, drug, order) = (self.protocol, self.drug, &self.dose);
+        let (p, drug, order) = (self.protocol, self.drug, &self.recipe.dose);
         let (w, total_kg, c) = (
             self.weights.dosing_weight_kg,
             self.patient.total_kg,
@@ -349,7 +352,7 @@ impl Order<'_> {
             DoseUnit::MgPerKgPerHour => dose * w,
             DoseUnit::McgPerKgPerMin => dose * MG_PER_KG_PER_HOUR_PER_MCG_PER_KG_PER_MIN * w,
             DoseUnit::MgPerHour => dose,
-            DoseUnit::MgPerSession => dose / (self.session_minutes as f64 / 60.0),
+            DoseUnit::MgPerSession => dose / (self.recipe.session_minutes as f64 / 60.0),
             DoseUnit::MlPerHour => dose * c,
         };
         let cap = p
@@ -399,7 +402,10 @@ impl Order<'_> {
         let dose_text = with_unit(dose, dose_decimals(order.unit), order.unit.label());
         let text = LevelText {
             dose: if order.unit == DoseUnit::MgPerSession {
-                format!("{dose_text} over {}", minutes_text(self.session_minutes))
+                format!(
+                    "{dose_text} over {}",
+                    minutes_text(self.recipe.session_minutes)
+                )
             } else {
                 dose_text
             },
@@ -539,12 +545,12 @@ fn stop_at_cap(mut levels: Vec<DoseLevel>) -> Vec<DoseLevel> {
 /// order has them; the ladder's top level gives the "at max" figures.
 fn totals(levels: &[DoseLevel], order: &Order) -> Totals {
     let c = order.concentration;
-    let hours = order.session_minutes as f64 / 60.0;
-    let n = order.sessions as f64;
+    let hours = order.recipe.session_minutes as f64 / 60.0;
+    let n = order.recipe.sessions as f64;
     let first = levels.first().and_then(|l| l.mg_per_hour);
     let top = levels.last().and_then(|l| l.mg_per_hour);
-    let session_mg = match order.step_every_minutes {
-        Some(every) => clock_session_mg(levels, every, order.session_minutes),
+    let session_mg = match order.recipe.step_every_minutes {
+        Some(every) => clock_session_mg(levels, every, order.recipe.session_minutes),
         None => first.map(|r| r * hours),
     };
     let session_mg_at_max = top.map(|r| r * hours);
