@@ -468,7 +468,8 @@ function kpTemplate(lib, version) {
     '<p class="big" data-field="dosingWeightKg"></p>' +
     '<table class="weights"><thead><tr><th scope="col">TBW</th><th scope="col">IBW</th><th scope="col">AdjBW</th></tr></thead>' +
     '<tbody><tr><td data-field="totalKg"></td><td data-field="idealKg"></td><td data-field="adjustedKg"></td></tr></tbody></table>' +
-    '<p class="note" data-field="weightBasisReason"></p></div>' +
+    '<p class="note" data-field="weightBasisReason"></p>' +
+    '<p class="note" data-field="provenance"></p></div>' +
 
   '<div class="card" data-role="alerts-card"><h3>Alerts</h3><ul class="alerts" data-field="alerts"></ul>' +
     '<p class="hint">An acknowledgement lasts while its alert stays unchanged; it is printed on the sheet.</p></div>' +
@@ -859,7 +860,7 @@ class KPElement extends HTMLElement {
     this._renderMini(plan, invalid);
     if (!plan) {
       // Nothing the inputs no longer support stays on screen.
-      ['mlPerHour', 'dose', 'mgPerHour', 'mgPerKgPerHour', 'dosingWeightKg', 'totalKg', 'idealKg', 'adjustedKg', 'weightBasisReason',
+      ['mlPerHour', 'dose', 'mgPerHour', 'mgPerKgPerHour', 'dosingWeightKg', 'totalKg', 'idealKg', 'adjustedKg', 'weightBasisReason', 'provenance',
         'sessionTotalMg', 'sessionMl', 'courseTotalMg', 'courseMl', 'courseMgAtMax', 'courseMlAtMax', 'course', 'preparation',
         'premedication', 'monitoring'].forEach(function (k) { setText(o[k], ''); });
       o.mlPerHour.classList.remove('none');
@@ -894,6 +895,8 @@ class KPElement extends HTMLElement {
     var basisCell = { total: o.totalKg, ideal: o.idealKg, adjusted: o.adjustedKg }[plan.weightBasis];
     [o.totalKg, o.idealKg, o.adjustedKg].forEach(function (c) { c.classList.toggle('used', c === basisCell); });
     setText(o.weightBasisReason, plan.weightBasisReason || '');
+    // Where each value that decides the rate came from (ordered, protocol, derived, default).
+    setText(o.provenance, (plan.provenance || []).map(function (v) { return v.text; }).join(' · '));
 
     // Ladder.
     var rows = '';

@@ -221,6 +221,10 @@ test('the weight basis starts at the protocol\'s: Schwartzman stays on total wei
   // 0.35 mg/kg/h x 60 kg (TBW) = 21 mg/h = 21 mL/h; "auto" would have given AdjBW 50 kg = 17.5 mL/h.
   assert.equal(await p.text('mlPerHour'), '21 mL/h');
   assert.equal(await p.field('weightBasis').inputValue(), '');
+  // The provenance is on the screen, beside the dosing weight.
+  assert.match(await p.text('provenance'), /Weight basis: total, per protocol/);
+  assert.match(await p.text('provenance'), /Pump resolution: 0\.1 mL\/h, planner default \(D\)/);
+  assert.match(await p.text('provenance'), /Dose: 0\.35 mg\/kg\/h, per protocol/);
 }));
 
 test('custom plans nothing without its start dose, and a dose-unit change clears the doses', () => onOfflinePage(async (p) => {
