@@ -243,10 +243,6 @@ impl<'a> Order<'a> {
         Ok(order)
     }
 
-    pub fn protocol(&self) -> &'a Protocol {
-        self.protocol
-    }
-
     pub fn age_years(&self) -> Option<f64> {
         self.patient.age_years
     }
@@ -307,7 +303,7 @@ fn find_protocol<'a>(lib: &'a Library, id: &str) -> Result<&'a Protocol> {
     })
 }
 
-pub fn validate_patient(p: &Patient) -> Result<ValidPatient> {
+fn validate_patient(p: &Patient) -> Result<ValidPatient> {
     let total_kg = match (p.weight_kg, p.weight_lb) {
         (Some(_), Some(_)) => {
             return Err(PlanError::new(
