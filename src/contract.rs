@@ -10,7 +10,6 @@
 
 use crate::error::{FieldErrors, PlanError, Result};
 use crate::value::Value;
-use crate::weight::KG_PER_LB;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -89,308 +88,84 @@ const fn field(
     }
 }
 
+/// The contract, one line a field: path, type, label, unit, range, role.
+#[rustfmt::skip]
+mod table {
+    use super::{field, Field, Kind::*};
+    use crate::weight::KG_PER_LB;
+
+    pub const PROTOCOL: Field = field("protocol", Text, "Protocol", "", None, "library protocol id (required)");
+    pub const WEIGHT_KG: Field = field("patient.weightKg", Number, "Weight", "kg", Some((1.0, 400.0)), "total body weight (this or weightLb required)");
+    pub const WEIGHT_LB: Field = field("patient.weightLb", Number, "Weight", "lb", Some((1.0 / KG_PER_LB, 400.0 / KG_PER_LB)), "total body weight in lb");
+    pub const HEIGHT_CM: Field = field("patient.heightCm", Number, "Height", "cm", Some((100.0, 250.0)), "for ideal and adjusted weight");
+    pub const SEX: Field = field("patient.sex", Choice(&["female", "male"]), "Sex", "", None, "for ideal and adjusted weight");
+    pub const AGE_YEARS: Field = field("patient.ageYears", Number, "Age", "years", Some((0.0, 120.0)), "age alerts; the protocol's older-patient start");
+    pub const FRAIL: Field = field("patient.frail", Flag, "Frail", "", None, "the protocol's frail start");
+    pub const WEIGHT_BASIS: Field = field("weightBasis", Choice(&["auto", "total", "ideal", "adjusted"]), "Weight basis", "", None, "protocol's weight basis");
+    pub const CONCENTRATION: Field = field("concentrationMgPerMl", Number, "Concentration", "mg/mL", Some((0.01, 1000.0)), "infusion concentration (required)");
+    pub const PUMP_RESOLUTION: Field = field("pumpResolutionMlPerHour", Number, "Pump resolution", "mL/h", Some((0.01, 1.0)), "planner default 0.1 mL/h (D)");
+    pub const PREPARATION_VOLUME: Field = field("preparationVolumeMl", Number, "Final volume", "mL", Some((1.0, 1000.0)), "smallest standard container that holds the need");
+    pub const DOSE_UNIT: Field = field("dose.doseUnit", Choice(&["mg/kg/h", "mcg/kg/min", "mg/h"]), "Dose unit", "", None, "protocol's dose unit (then the start dose is required)");
+    pub const START_DOSE: Field = field("dose.startDose", Number, "Start dose", "dose unit", None, "protocol's start dose");
+    pub const STEP_DOSE: Field = field("dose.stepDose", Number, "Step", "dose unit", None, "protocol's titration step");
+    pub const MAX_DOSE: Field = field("dose.maxDose", Number, "Maximum dose", "dose unit", None, "protocol's maximum dose");
+    pub const SESSION_DOSE: Field = field("dose.sessionDoseMg", Number, "Session dose", "mg", Some((0.1, 5000.0)), "protocol's fixed session dose");
+    pub const SESSION_MINUTES: Field = field("dose.sessionMinutes", Whole, "Infusion duration", "min", None, "protocol's session length, within its range");
+    pub const SESSIONS: Field = field("dose.sessions", Whole, "Sessions", "sessions", Some((1.0, 60.0)), "protocol's number of sessions");
+    pub const SCHEDULE: Field = field("dose.schedule", Choice(&["single", "daily", "weekdays", "continuous"]), "Schedule", "", None, "protocol's schedule, among its options");
+    pub const OBSERVATION_MINUTES: Field = field("dose.observationMinutes", Whole, "Observation", "min", Some((0.0, 1440.0)), "protocol's observation after infusion");
+    pub const RATE: Field = field("dose.rateMlPerHour", Number, "Rate", "mL/h", Some((0.01, 999.9)), "volume order: replaces the dose");
+    pub const VOLUME: Field = field("dose.volumeMl", Number, "Volume", "mL", Some((0.1, 10000.0)), "volume order, with volumeMinutes");
+    pub const VOLUME_MINUTES: Field = field("dose.volumeMinutes", Whole, "Volume over", "min", Some((1.0, 10080.0)), "volume order: also the infusion duration");
+    pub const STEP_EVERY: Field = field("dose.stepEveryMinutes", Whole, "Step every", "min", Some((1.0, 10080.0)), "clock-driven titration (protocols titrate by response)");
+    pub const ACKNOWLEDGED: Field = field("acknowledged", Codes, "Acknowledged alerts", "", None, "soft alert codes the user acknowledged");
+    pub const CAUTIONS: Field = field("cautions", Codes, "Cautions", "", None, "ticked contraindications (library ids)");
+    pub const START: Field = field("start", Text, "First session starts", "", None, "local date and time YYYY-MM-DDTHH:MM");
+    pub const PREVIOUS_COURSE_END: Field = field("previousCourseEnd", Text, "Previous course ended", "", None, "date YYYY-MM-DD, for the 21-day re-treatment check");
+
+    /// Every field of a plan request, in the order of the README's table.
+    pub const FIELDS: [Field; 28] = [
+        PROTOCOL,
+        WEIGHT_KG,
+        WEIGHT_LB,
+        HEIGHT_CM,
+        SEX,
+        AGE_YEARS,
+        FRAIL,
+        WEIGHT_BASIS,
+        CONCENTRATION,
+        PUMP_RESOLUTION,
+        PREPARATION_VOLUME,
+        DOSE_UNIT,
+        START_DOSE,
+        STEP_DOSE,
+        MAX_DOSE,
+        SESSION_DOSE,
+        SESSION_MINUTES,
+        SESSIONS,
+        SCHEDULE,
+        OBSERVATION_MINUTES,
+        RATE,
+        VOLUME,
+        VOLUME_MINUTES,
+        STEP_EVERY,
+        ACKNOWLEDGED,
+        CAUTIONS,
+        START,
+        PREVIOUS_COURSE_END,
+    ];
+
+    /// The options of a concentration preview (`simulate(request, options)`).
+    pub const SIMULATE_OPTIONS: [Field; 5] = [
+        field("model", Text, "Model", "", None, "PK model id; the model file's default when absent"),
+        field("compare", Codes, "Compared models", "", None, "further model ids drawn as overlays"),
+        field("resolutionMinutes", Number, "Resolution", "min", None, "time step of the curve"),
+        field("horizonMinutes", Number, "Horizon", "min", None, "how long the curve runs"),
+        field("thresholdNgPerMl", Number, "Threshold", "ng/mL", None, "level for time-to-threshold"),
+    ];
+}
+pub use table::*;
 use Kind::*;
-
-pub const PROTOCOL: Field = field(
-    "protocol",
-    Text,
-    "Protocol",
-    "",
-    None,
-    "library protocol id (required)",
-);
-pub const WEIGHT_KG: Field = field(
-    "patient.weightKg",
-    Number,
-    "Weight",
-    "kg",
-    Some((1.0, 400.0)),
-    "total body weight (this or weightLb required)",
-);
-pub const WEIGHT_LB: Field = field(
-    "patient.weightLb",
-    Number,
-    "Weight",
-    "lb",
-    Some((1.0 / KG_PER_LB, 400.0 / KG_PER_LB)),
-    "total body weight in lb",
-);
-pub const HEIGHT_CM: Field = field(
-    "patient.heightCm",
-    Number,
-    "Height",
-    "cm",
-    Some((100.0, 250.0)),
-    "for ideal and adjusted weight",
-);
-pub const SEX: Field = field(
-    "patient.sex",
-    Choice(&["female", "male"]),
-    "Sex",
-    "",
-    None,
-    "for ideal and adjusted weight",
-);
-pub const AGE_YEARS: Field = field(
-    "patient.ageYears",
-    Number,
-    "Age",
-    "years",
-    Some((0.0, 120.0)),
-    "age alerts; the protocol's older-patient start",
-);
-pub const FRAIL: Field = field(
-    "patient.frail",
-    Flag,
-    "Frail",
-    "",
-    None,
-    "the protocol's frail start",
-);
-pub const WEIGHT_BASIS: Field = field(
-    "weightBasis",
-    Choice(&["auto", "total", "ideal", "adjusted"]),
-    "Weight basis",
-    "",
-    None,
-    "protocol's weight basis",
-);
-pub const CONCENTRATION: Field = field(
-    "concentrationMgPerMl",
-    Number,
-    "Concentration",
-    "mg/mL",
-    Some((0.01, 1000.0)),
-    "infusion concentration (required)",
-);
-pub const PUMP_RESOLUTION: Field = field(
-    "pumpResolutionMlPerHour",
-    Number,
-    "Pump resolution",
-    "mL/h",
-    Some((0.01, 1.0)),
-    "planner default 0.1 mL/h (D)",
-);
-pub const PREPARATION_VOLUME: Field = field(
-    "preparationVolumeMl",
-    Number,
-    "Final volume",
-    "mL",
-    Some((1.0, 1000.0)),
-    "smallest standard container that holds the need",
-);
-pub const DOSE_UNIT: Field = field(
-    "dose.doseUnit",
-    Choice(&["mg/kg/h", "mcg/kg/min", "mg/h"]),
-    "Dose unit",
-    "",
-    None,
-    "protocol's dose unit (then the start dose is required)",
-);
-pub const START_DOSE: Field = field(
-    "dose.startDose",
-    Number,
-    "Start dose",
-    "dose unit",
-    None,
-    "protocol's start dose",
-);
-pub const STEP_DOSE: Field = field(
-    "dose.stepDose",
-    Number,
-    "Step",
-    "dose unit",
-    None,
-    "protocol's titration step",
-);
-pub const MAX_DOSE: Field = field(
-    "dose.maxDose",
-    Number,
-    "Maximum dose",
-    "dose unit",
-    None,
-    "protocol's maximum dose",
-);
-pub const SESSION_DOSE: Field = field(
-    "dose.sessionDoseMg",
-    Number,
-    "Session dose",
-    "mg",
-    Some((0.1, 5000.0)),
-    "protocol's fixed session dose",
-);
-pub const SESSION_MINUTES: Field = field(
-    "dose.sessionMinutes",
-    Whole,
-    "Infusion duration",
-    "min",
-    None,
-    "protocol's session length, within its range",
-);
-pub const SESSIONS: Field = field(
-    "dose.sessions",
-    Whole,
-    "Sessions",
-    "sessions",
-    Some((1.0, 60.0)),
-    "protocol's number of sessions",
-);
-pub const SCHEDULE: Field = field(
-    "dose.schedule",
-    Choice(&["single", "daily", "weekdays", "continuous"]),
-    "Schedule",
-    "",
-    None,
-    "protocol's schedule, among its options",
-);
-pub const OBSERVATION_MINUTES: Field = field(
-    "dose.observationMinutes",
-    Whole,
-    "Observation",
-    "min",
-    Some((0.0, 1440.0)),
-    "protocol's observation after infusion",
-);
-pub const RATE: Field = field(
-    "dose.rateMlPerHour",
-    Number,
-    "Rate",
-    "mL/h",
-    Some((0.01, 999.9)),
-    "volume order: replaces the dose",
-);
-pub const VOLUME: Field = field(
-    "dose.volumeMl",
-    Number,
-    "Volume",
-    "mL",
-    Some((0.1, 10000.0)),
-    "volume order, with volumeMinutes",
-);
-pub const VOLUME_MINUTES: Field = field(
-    "dose.volumeMinutes",
-    Whole,
-    "Volume over",
-    "min",
-    Some((1.0, 10080.0)),
-    "volume order: also the infusion duration",
-);
-pub const STEP_EVERY: Field = field(
-    "dose.stepEveryMinutes",
-    Whole,
-    "Step every",
-    "min",
-    Some((1.0, 10080.0)),
-    "clock-driven titration (protocols titrate by response)",
-);
-pub const ACKNOWLEDGED: Field = field(
-    "acknowledged",
-    Codes,
-    "Acknowledged alerts",
-    "",
-    None,
-    "soft alert codes the user acknowledged",
-);
-pub const CAUTIONS: Field = field(
-    "cautions",
-    Codes,
-    "Cautions",
-    "",
-    None,
-    "ticked contraindications (library ids)",
-);
-pub const START: Field = field(
-    "start",
-    Text,
-    "First session starts",
-    "",
-    None,
-    "local date and time YYYY-MM-DDTHH:MM",
-);
-pub const PREVIOUS_COURSE_END: Field = field(
-    "previousCourseEnd",
-    Text,
-    "Previous course ended",
-    "",
-    None,
-    "date YYYY-MM-DD, for the 21-day re-treatment check",
-);
-
-/// Every field of a plan request, in the order of the README's table.
-pub const FIELDS: [Field; 28] = [
-    PROTOCOL,
-    WEIGHT_KG,
-    WEIGHT_LB,
-    HEIGHT_CM,
-    SEX,
-    AGE_YEARS,
-    FRAIL,
-    WEIGHT_BASIS,
-    CONCENTRATION,
-    PUMP_RESOLUTION,
-    PREPARATION_VOLUME,
-    DOSE_UNIT,
-    START_DOSE,
-    STEP_DOSE,
-    MAX_DOSE,
-    SESSION_DOSE,
-    SESSION_MINUTES,
-    SESSIONS,
-    SCHEDULE,
-    OBSERVATION_MINUTES,
-    RATE,
-    VOLUME,
-    VOLUME_MINUTES,
-    STEP_EVERY,
-    ACKNOWLEDGED,
-    CAUTIONS,
-    START,
-    PREVIOUS_COURSE_END,
-];
-
-/// The options of a concentration preview (`simulate(request, options)`).
-pub const SIMULATE_OPTIONS: [Field; 5] = [
-    field(
-        "model",
-        Text,
-        "Model",
-        "",
-        None,
-        "PK model id; the model file's default when absent",
-    ),
-    field(
-        "compare",
-        Codes,
-        "Compared models",
-        "",
-        None,
-        "further model ids drawn as overlays",
-    ),
-    field(
-        "resolutionMinutes",
-        Number,
-        "Resolution",
-        "min",
-        None,
-        "time step of the curve",
-    ),
-    field(
-        "horizonMinutes",
-        Number,
-        "Horizon",
-        "min",
-        None,
-        "how long the curve runs",
-    ),
-    field(
-        "thresholdNgPerMl",
-        Number,
-        "Threshold",
-        "ng/mL",
-        None,
-        "level for time-to-threshold",
-    ),
-];
 
 /// The objects a request nests its fields in.
 const GROUPS: [&str; 2] = ["patient", "dose"];
