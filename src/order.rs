@@ -352,14 +352,9 @@ fn choice<T>(f: &Field, text: Option<&str>, read: impl Fn(&str) -> Option<T>) ->
             contract::Kind::Choice(words) => words.join(", "),
             _ => String::new(),
         };
-        let code = if f.name() == "doseUnit" {
-            "wrong_unit"
-        } else {
-            "unknown_value"
-        };
         PlanError::new(
             f.name(),
-            code,
+            "unknown_value",
             format!("{} must be one of: {words}; got \"{t}\".", f.label),
         )
     })

@@ -411,7 +411,7 @@ fn field_errors_name_the_field() {
     );
     assert_eq!(
         base(json!({"dose": {"doseUnit": "mg/kg/day"}})),
-        ("doseUnit".into(), "wrong_unit".into())
+        ("doseUnit".into(), "unknown_value".into())
     );
     assert_eq!(
         base(json!({"dose": {"sessionMinutes": 300}})),
