@@ -74,3 +74,32 @@ test('a one-edit misspelling of every contract field is refused, naming the fiel
   }, base);
   assert.deepEqual(bad, []);
 });
+
+test('every field of the contract has its input in the element, and no input sends a name outside it', async () => {
+  const out = await page.evaluate(async () => {
+    const host = document.querySelector('ketamine-planner');
+    const root = host.shadowRoot;
+    const names = window.KetaminePlanner.contract().map((f) => f.path.split('.').pop());
+    const present = (n) => !!root.querySelector('[name="' + n + '"]');
+    const missing = [];
+    for (const n of names) {
+      if (n === 'weightLb' || n === 'acknowledged') continue; // checked below, in the state that shows them
+      if (!present(n)) missing.push(n);
+    }
+    // The weight input is named by its unit.
+    const unit = root.querySelector('[data-role=weight-unit]');
+    unit.value = 'lb'; unit.dispatchEvent(new Event('change', { bubbles: true }));
+    if (!present('weightLb')) missing.push('weightLb');
+    unit.value = 'kg'; unit.dispatchEvent(new Event('change', { bubbles: true }));
+    // An acknowledge box exists once a soft alert does (ward-low-dose at 80 years raises one).
+    const set = (n, v) => { const el = root.querySelector('[name="' + n + '"]'); el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); };
+    set('protocol', 'schwartzman-2009'); set('weightKg', '70'); set('concentrationMgPerMl', '1');
+    root.querySelector('[name=cautions]').click();
+    await new Promise((r) => setTimeout(r, 50));
+    if (!present('acknowledged')) missing.push('acknowledged');
+    const extra = [...new Set([...root.querySelectorAll('form [name]')].map((e) => e.name))].filter((n) => !names.includes(n));
+    return { missing, extra };
+  });
+  assert.deepEqual(out.missing, [], 'contract fields without an input');
+  assert.deepEqual(out.extra, [], 'inputs whose name is not a contract field');
+});
