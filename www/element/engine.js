@@ -1,0 +1,68 @@
+/* Starts the engine and offers window.KetaminePlanner. The wasm module is in
+ * the script itself (kp:wasm, a gzip stream in base64, see scripts/bundle.mjs)
+ * and the wasm-bindgen glue is kp:glue: nothing is fetched, so the planner
+ * works from file:// and under a CSP without connect-src. */
+import glue from 'kp:glue';
+import packed from 'kp:wasm';
+
+/* global KP_BUILD_VERSION */
+
+function decodeBase64(b64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function wasmBytes() {
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('This browser lacks DecompressionStream (needed to unpack the engine); use a current browser.');
+  }
+  // A local stream from an in-memory Blob: nothing is fetched.
+  const stream = new Blob([decodeBase64(packed)]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+let engine = null;
+
+export const ready = Promise.resolve()
+  .then(wasmBytes)
+  .then((bytes) => glue({ module_or_path: bytes }))
+  .then(() => { engine = glue; return KetaminePlanner; });
+
+function need() {
+  if (!engine) throw new Error('KetaminePlanner is not ready yet: await KetaminePlanner.ready first');
+  return engine;
+}
+
+/* simulate(request, options) as the core takes it, or one object with the
+ * preview's keys in it: those are split off the plan request and passed as
+ * `options` (a key also given in `options` wins there). */
+const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl'];
+function simulate(request, options) {
+  let req = request;
+  let split = null;
+  if (request && typeof request === 'object' && !Array.isArray(request)) {
+    for (const k of PREVIEW_KEYS) {
+      if (!Object.prototype.hasOwnProperty.call(request, k)) continue;
+      if (!split) { split = {}; req = { ...request }; }
+      split[k] = request[k];
+      delete req[k];
+    }
+  }
+  const opts = split ? Object.assign(split, options && typeof options === 'object' ? options : {}) : options;
+  return need().simulate(req, opts);
+}
+
+export const KetaminePlanner = {
+  ready,
+  get version() { return engine ? engine.version() : KP_BUILD_VERSION; },
+  library: () => need().library(),
+  plan: (request) => need().plan(request),
+  planForm: (form) => need().planForm(form),
+  contract: () => need().contract(),
+  simulate,
+  ics: (request, dtstampUtc) => need().ics(request, dtstampUtc),
+  pkModels: () => need().pkModels(),
+};

@@ -1,0 +1,41 @@
+/* The element's wording, from data/element-text.json. say('status.hardMany', { n: 2 })
+ * gives the text at that path with {n} replaced; a missing key shows as the key
+ * itself (a test checks every key used exists). */
+import TEXT from '../../data/element-text.json';
+
+export { TEXT };
+
+export function say(path, vars) {
+  let t = TEXT;
+  for (const k of path.split('.')) t = t == null ? undefined : t[k];
+  if (typeof t !== 'string') return path;
+  return vars ? t.replace(/\{(\w+)\}/g, (m, k) => (vars[k] == null ? '' : String(vars[k]))) : t;
+}
+
+/** "2026-12-07T08:00" -> ["2026-12-07", "08:00"]: the core's dates, split, not reformatted. */
+export function splitDateTime(dt) {
+  const t = String(dt || '');
+  const i = t.indexOf('T');
+  return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)];
+}
+
+/** A time, with its date in front when it is not `day`. */
+export function timeOn(dt, day) {
+  const [d, t] = splitDateTime(dt);
+  return d === day ? t : d + ' ' + t;
+}
+
+function two(n) { return (n < 10 ? '0' : '') + n; }
+export function today() {
+  const d = new Date();
+  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
+}
+export function nowStamp() {
+  const d = new Date();
+  return today() + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
+}
+
+/** The core's formatted text for `key`, or '' when the core gave none. */
+export function coreText(obj, key) {
+  return obj && obj.text && obj.text[key] != null ? String(obj.text[key]) : '';
+}
