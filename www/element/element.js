@@ -1,0 +1,224 @@
+/* <ketamine-planner>: wires the panels together. Attributes are reflected
+ * to properties (protocol, concentration, weightUnit, pumpResolution, theme);
+ * edits and attribute changes in one task make one engine call (a microtask
+ * batches them), rendered before the next paint. */
+import { html, render } from './html.js';
+import { TEXT, say } from './text.js';
+import { KetaminePlanner, ready } from './engine.js';
+import { Form } from './form.js';
+import { Results, resultsMarkup } from './results.js';
+import { Alerts } from './alerts.js';
+import { Course, courseMarkup, downloadIcs } from './course.js';
+import { Preview, previewMarkup } from './preview.js';
+import { Paper, printMarkup } from './print.js';
+import { adoptStyles } from './styles.js';
+
+const ATTRIBUTES = { protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution', theme: 'theme' };
+
+function headerMarkup(lib, version) {
+  return html`<header class="head"><div class="title"><h2>${TEXT.title}</h2>
+<p class="versions"><span data-field="plannerVersion">${say('versions.planner', { version })}</span> · <span data-field="libraryVersion">${say('versions.library', { version: lib.version })}</span></p></div>
+<p class="use"><b>${TEXT.intendedUse.lead}</b> ${TEXT.intendedUse.text}</p>
+<div class="actions"><a class="skip" href="#kp-pump" data-action="results">${TEXT.skip}</a>
+<button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button></div></header>`;
+}
+
+function referencesMarkup(lib) {
+  const tags = Object.entries(TEXT.tags).map(([t, m]) => html`<li><b class="tag">${t}</b> ${m}</li>`);
+  const refs = lib.protocols.map((p) => html`<li><b>${p.name}</b> <span class="tag" title="${TEXT.tags[p.tag] || ''}">${p.tag}</span><br>${p.source}</li>`);
+  return html`<details class="refs"><summary>${TEXT.headings.refs}</summary><ul class="tags">${tags}</ul>
+<h4>${TEXT.headings.refsProtocols}</h4><ul class="sources">${refs}</ul><h4>${TEXT.headings.refsPk}</h4><ul class="sources" data-role="pk-refs"></ul>
+<p class="hint">${say('refs.cautions', { source: lib.cautionsSource || TEXT.refs.cautionsDefault })}</p></details>`;
+}
+
+export class KetaminePlannerElement extends HTMLElement {
+  static get observedAttributes() { return Object.keys(ATTRIBUTES); }
+
+  constructor() {
+    super();
+    this._root = this.attachShadow({ mode: 'open' });
+    adoptStyles(this._root);
+    const loading = document.createElement('p');
+    loading.className = 'loading';
+    loading.textContent = TEXT.loading;
+    this._root.appendChild(loading);
+    this._built = false;
+    this._plan = null;
+    this._request = null;
+    this._pending = false;
+    this._hadPlanEvent = false;
+  }
+
+  /** The current plan (null while inputs are incomplete or invalid). */
+  get plan() { return this._plan; }
+
+  connectedCallback() {
+    if (!this._onBeforePrint) {
+      // The browser's own print command too: pending drawings are made first;
+      // afterwards the next print is the bedside sheet.
+      this._onBeforePrint = () => { if (this._built) this._flushForPrint(); };
+      this._onAfterPrint = () => { if (this._built && this._paper.mode !== 'sheet') this._paper.setMode('sheet', this._plan); };
+    }
+    window.addEventListener('beforeprint', this._onBeforePrint);
+    window.addEventListener('afterprint', this._onAfterPrint);
+    ready.then(() => {
+      const first = !this._built;
+      if (first) this._build();
+      this._compute();
+      if (first) this.dispatchEvent(new CustomEvent('planner-ready', { bubbles: true, composed: true }));
+    }, (err) => {
+      const loading = this._root.querySelector('.loading');
+      if (loading) loading.textContent = say('engineFailed', { error: err && err.message ? err.message : err });
+      console.error(err);
+    });
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('beforeprint', this._onBeforePrint);
+    window.removeEventListener('afterprint', this._onAfterPrint);
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (!this._built || oldValue === value) return;
+    this._applyAttribute(name, value);
+    this._schedule();
+  }
+
+  _applyAttribute(name, value) {
+    const form = this._form;
+    if (name === 'protocol') form.protocolAttribute(value);
+    else if (name === 'concentration') form.inputs.concentrationMgPerMl.value = value || '';
+    else if (name === 'pump-resolution') form.inputs.pumpResolutionMlPerHour.value = value || '';
+    else if (name === 'weight-unit') form.weightUnitAttribute(value);
+  }
+
+  _build() {
+    const root = this._root;
+    const lib = KetaminePlanner.library();
+    const version = KetaminePlanner.version;
+    this._form = new Form(root, lib, KetaminePlanner.contract());
+    this._results = new Results();
+    this._course = new Course();
+    this._preview = new Preview(KetaminePlanner);
+    this._paper = new Paper(version, lib.version);
+    root.querySelector('.loading')?.remove();
+    const wrap = document.createElement('div');
+    wrap.className = 'kp';
+    wrap.setAttribute('part', 'container');
+    render(wrap, html`${headerMarkup(lib, version)}<div class="layout">${this._form.markup()}
+<main class="results" data-state="empty" aria-label="Results">${resultsMarkup()}${courseMarkup()}${previewMarkup()}${printMarkup()}</main></div>
+${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.version, version })}</footer>
+<article class="handout" data-role="handout" aria-hidden="true"></article>`);
+    root.appendChild(wrap);
+    this._container = wrap;
+
+    this._form.attach(root.querySelector('form'));
+    this._results.attach(root);
+    this._alerts = new Alerts(root.querySelector('[data-field=alerts]'));
+    this._course.attach(root);
+    this._preview.attach(root, () => this._preview.schedule(this._request));
+    render(root.querySelector('[data-role=pk-refs]'), this._preview.references());
+    this._paper.attach(root, wrap);
+
+    for (const a of ['protocol', 'concentration', 'pump-resolution']) if (this.hasAttribute(a)) this._applyAttribute(a, this.getAttribute(a));
+    this._form.weightUnitAttribute(this.getAttribute('weight-unit'));
+    this._form.protocolChanged();
+
+    const form = this._form.form;
+    form.addEventListener('input', (e) => this._onInput(e));
+    form.addEventListener('change', (e) => this._onInput(e));
+    form.addEventListener('submit', (e) => e.preventDefault());
+    this._form.unit.addEventListener('change', () => { this._form.setWeightUnit(this._form.unit.value, true); this._schedule(); });
+    const alerts = root.querySelector('[data-field=alerts]');
+    alerts.addEventListener('change', (e) => { if (this._alerts.onEvent(e)) this._schedule(); });
+    alerts.addEventListener('input', (e) => { this._alerts.onEvent(e); this._paper.show(this._plan, this._form, this._alerts.printed(this._plan ? this._plan.alerts : [])); });
+    this._form.concChips.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-value]');
+      if (!b) return;
+      this._form.inputs.concentrationMgPerMl.value = b.getAttribute('data-value');
+      this._form.touched.add('concentrationMgPerMl');
+      this._schedule();
+    });
+    root.addEventListener('click', (e) => {
+      const a = e.target.closest('[data-action]');
+      if (!a) return;
+      const action = a.getAttribute('data-action');
+      if (action === 'print') this.print('sheet');
+      else if (action === 'print-handout') this.print('handout');
+      else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
+      else if (action === 'results') { e.preventDefault(); this._results.role.pump.focus(); }
+    });
+    this._built = true;
+  }
+
+  _onInput(e) {
+    const t = e.target;
+    if (t === this._form.unit) return;
+    if (t.name) this._form.touched.add(t.name);
+    if (t === this._form.inputs.protocol) { this._form.notes.protocol = ''; this._form.protocolChanged(); }
+    if (t === this._form.inputs.doseUnit) this._form.clearDoses();
+    this._schedule();
+  }
+
+  /** One engine call for everything that changed in this task. */
+  _schedule() {
+    if (this._pending) return;
+    this._pending = true;
+    queueMicrotask(() => { this._pending = false; this._compute(); });
+  }
+
+  _compute() {
+    if (!this._built) return;
+    let result;
+    const values = () => ({ ...this._form.values(), acknowledged: [...this._alerts.acks.keys()] });
+    try {
+      result = KetaminePlanner.planForm(values());
+      // An acknowledgement holds only for the alert as it was worded when ticked.
+      if (result && result.plan && this._alerts.prune(result.plan.alerts)) result = KetaminePlanner.planForm(values());
+      else if (!(result && result.plan) && this._alerts.acks.size) { this._alerts.acks.clear(); }
+    } catch (err) {
+      result = { fieldErrors: {}, error: { field: '', code: 'engine', message: say('engineBroke', { error: err && err.message ? err.message : err }) }, plan: null };
+      console.error(err);
+    }
+    this._render(result);
+  }
+
+  _render(result) {
+    const errors = result.fieldErrors || {};
+    const plan = result.plan && !result.error && !Object.keys(errors).length ? result.plan : null;
+    const { missing, invalid } = this._form.showErrors(errors, result.error);
+    this._plan = plan;
+    this._request = plan ? result.request : null;
+    this._results.show(plan, missing, invalid);
+    if (plan) this._alerts.show(plan.alerts || []); else this._alerts.clear();
+    this._course.show(plan, !!this._request);
+    this._preview.schedule(this._request);
+    this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []));
+    if (plan || this._hadPlanEvent) {
+      this._hadPlanEvent = !!plan;
+      this.dispatchEvent(new CustomEvent('plan-change', { detail: plan, bubbles: true, composed: true }));
+    }
+  }
+
+  _flushForPrint() {
+    if (this._pending) { this._pending = false; this._compute(); }
+    this._preview.flush();
+    this._course.flush();
+    this._paper.showHandout(this._plan);
+  }
+
+  /** Prints "sheet" (the bedside sheet) or "handout" (the patient handout). */
+  print(mode) {
+    this._paper.setMode(mode, this._plan);
+    this._flushForPrint();
+    window.print();
+  }
+}
+
+// Attributes reflected to properties: el.weightUnit = 'lb' sets weight-unit="lb".
+for (const [attr, prop] of Object.entries(ATTRIBUTES)) {
+  Object.defineProperty(KetaminePlannerElement.prototype, prop, {
+    get() { return this.getAttribute(attr); },
+    set(v) { if (v == null) this.removeAttribute(attr); else this.setAttribute(attr, String(v)); },
+  });
+}
