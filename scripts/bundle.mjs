@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Assembles the two shipped files from the wasm-bindgen output:
-//   dist/ketamine-planner.js    one classic script: IIFE { base64 wasm, CSS,
-//                               no-modules glue, element shim }
+//   dist/ketamine-planner.js    one classic script: the element modules of www/element/ bundled by esbuild (wasm, CSS and glue inside),
+//                               in one IIFE
 //   dist/ketamine-planner.html  one self-contained page that inlines that script
 //
 // usage: node scripts/bundle.mjs --glue <no-modules glue .js> --wasm <.wasm> [--out dist] [--minify]
@@ -33,9 +33,8 @@ if (!/\bwasm_bindgen\b/.test(glue) || /^\s*export\s/m.test(glue)) {
 const wasm = readFileSync(resolve(args.wasm));
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${args.wasm} is not a wasm module`);
 let css = readFileSync(join(root, 'www/planner.css'), 'utf8');
-const shim = readFileSync(join(root, 'www/planner-element.js'), 'utf8');
-const esbuild = args.minify ? await import('esbuild') : null;
-if (esbuild) css = (await esbuild.transform(css, { loader: 'css', minify: true, target: 'chrome100' })).code;
+const esbuild = await import('esbuild');
+if (args.minify) css = (await esbuild.transform(css, { loader: 'css', minify: true, target: 'chrome100' })).code;
 
 // The wasm is gzip-compressed, then base64: base64 of compressed bytes is
 // smaller raw and gzipped than base64 of the module. Zopfli writes a standard
@@ -43,29 +42,36 @@ if (esbuild) css = (await esbuild.transform(css, { loader: 'css', minify: true, 
 // built-in DecompressionStream (no network, no library).
 const packed = Buffer.from(await gzipAsync(wasm, { numiterations: 15 })).toString('base64');
 
-// The base64 is the IIFE's argument, so it comes last: text after it would sit
-// more than gzip's 32 KB window away from the text before it, and the whole
-// file is served and measured gzipped.
-let js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */
-(function (KP_WASM_BASE64) {
-'use strict';
+// The element's modules (www/element/) are bundled by esbuild into one classic
+// script. Three modules are made here: kp:glue (the wasm-bindgen glue, which
+// is a script, with an export added), kp:wasm (the packed module) and kp:css.
+const virtual = {
+  'kp:glue': `${glue}\nexport default wasm_bindgen;\n`,
+  'kp:wasm': `export default ${JSON.stringify(packed)};`,
+  'kp:css': `export default ${JSON.stringify(css)};`,
+};
+const plugin = {
+  name: 'kp-virtual',
+  setup(build) {
+    build.onResolve({ filter: /^kp:/ }, (a) => ({ path: a.path, namespace: 'kp' }));
+    build.onLoad({ filter: /.*/, namespace: 'kp' }, (a) => ({ contents: virtual[a.path], loader: 'js' }));
+  },
+};
+const built = await esbuild.build({
+  entryPoints: [join(root, 'www/element/index.js')],
+  bundle: true, write: false, format: 'iife', target: 'es2020', charset: 'utf8',
+  minify: !!args.minify, legalComments: 'none', plugins: [plugin],
+  define: { KP_BUILD_VERSION: JSON.stringify(version) },
+});
 // Included twice? The first copy already defined everything: keep it.
+let js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */
+(function () {
+'use strict';
 if (typeof window === 'undefined') return;
 if (window.KetaminePlanner && window.customElements && window.customElements.get('ketamine-planner')) return;
-var KP_BUILD_VERSION = ${JSON.stringify(version)};
-var KP_CSS = ${JSON.stringify(css)};
-/* ---- wasm-bindgen ${'--target no-modules'} glue ---- */
-${glue}
-/* ---- element shim (www/planner-element.js) ---- */
-${shim}
-})(${JSON.stringify(packed)});
+${built.outputFiles[0].text}
+})();
 `;
-
-if (esbuild) {
-  // Whitespace, syntax and local names only; the IIFE keeps every name private,
-  // and the banner comment (/*! ... */) stays.
-  js = (await esbuild.transform(js, { loader: 'js', minify: true, target: 'es2020', legalComments: 'inline', charset: 'utf8' })).code;
-}
 
 // The same text is inlined in the HTML, so it must not close the <script>.
 const inlineJs = js.replace(/<\/(script)/gi, '<\\/$1');

@@ -146,7 +146,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       if (action === 'print') this.print('sheet');
       else if (action === 'print-handout') this.print('handout');
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
-      else if (action === 'results') { e.preventDefault(); this._results.role.pump.focus(); }
+      else if (action === 'results') { e.preventDefault(); this._results.role.pump.scrollIntoView({ block: 'start' }); this._results.role.pump.focus({ preventScroll: true }); }
     });
     this._built = true;
   }
@@ -157,17 +157,20 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     if (t.name) this._form.touched.add(t.name);
     if (t === this._form.inputs.protocol) { this._form.notes.protocol = ''; this._form.protocolChanged(); }
     if (t === this._form.inputs.doseUnit) this._form.clearDoses();
-    this._schedule();
+    // An edit renders in its own event: a value the inputs no longer support
+    // never stays on screen, not even for a microtask.
+    this._compute();
   }
 
   /** One engine call for everything that changed in this task. */
   _schedule() {
     if (this._pending) return;
     this._pending = true;
-    queueMicrotask(() => { this._pending = false; this._compute(); });
+    queueMicrotask(() => { if (this._pending) this._compute(); });
   }
 
   _compute() {
+    this._pending = false;
     if (!this._built) return;
     let result;
     const values = () => ({ ...this._form.values(), acknowledged: [...this._alerts.acks.keys()] });
@@ -201,7 +204,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
   }
 
   _flushForPrint() {
-    if (this._pending) { this._pending = false; this._compute(); }
+    if (this._pending) this._compute();
     this._preview.flush();
     this._course.flush();
     this._paper.showHandout(this._plan);

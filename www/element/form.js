@@ -99,6 +99,8 @@ ${this.date('previousCourseEnd', 'date')}</fieldset>
 <fieldset><legend>${L.cautions}</legend><p class="hint">${TEXT.fields.cautions.hint}</p>
 <ul class="checklist">${cautions}</ul></fieldset>
 <p class="msg form-error" data-role="form-error" role="alert"></p>
+<div class="mini" data-role="mini" aria-hidden="true"><span class="mini-rate" data-role="mini-rate"></span>
+<span class="mini-status" data-role="mini-status"></span><button type="button" tabindex="-1" data-action="results">${TEXT.actions.results}</button></div>
 </form>`;
   }
 

@@ -70,6 +70,9 @@ export function statusText(plan) {
 
 export class Results {
   attach(root) {
+    this.mini = root.querySelector('[data-role=mini]');
+    this.miniRate = root.querySelector('[data-role=mini-rate]');
+    this.miniStatus = root.querySelector('[data-role=mini-status]');
     this.section = root.querySelector('.results');
     this.out = {};
     for (const el of this.section.querySelectorAll('[data-field]')) this.out[el.getAttribute('data-field')] = el;
@@ -85,6 +88,7 @@ export class Results {
     this.section.setAttribute('data-state', plan ? 'valid' : invalid ? 'invalid' : 'empty');
     const state = pumpState(plan);
     r.pump.setAttribute('data-state', state || 'none');
+    this.showMini(plan, state, invalid);
     if (!plan) {
       for (const [k, el] of Object.entries(o)) if (k !== 'confirmed' && k !== 'alerts') setText(el, '');
       for (const c of [o.totalKg, o.idealKg, o.adjustedKg]) c.classList.remove('used');
@@ -167,6 +171,15 @@ export class Results {
     setText(o.confirmed, statusText(plan));
     setText(o.alertsNone, (plan.alerts || []).length ? '' : TEXT.alerts.none);
     this.announce([rate ? t.mlPerHour : P.noRate, state === 'unconfirmed' ? P.unconfirmed : '', statusText(plan)].filter(Boolean).join(', '));
+  }
+
+  /** The compact bar that keeps the pump rate in view on a phone while the
+   * inputs are edited (a copy for sight only; the results are the record). */
+  showMini(plan, state, invalid) {
+    const first = plan && plan.levels && plan.levels[0];
+    setText(this.miniRate, !plan ? '—' : state === 'hard' ? TEXT.mini.none : first.text.mlPerHour);
+    setText(this.miniStatus, !plan ? (invalid ? TEXT.mini.invalid : TEXT.mini.empty) : plan.confirmed ? TEXT.mini.confirmed : TEXT.mini.unconfirmed);
+    this.mini.setAttribute('data-state', !plan ? (invalid ? 'invalid' : 'empty') : plan.confirmed ? 'true' : 'false');
   }
 
   /** The pump rate and the plan's state, said once typing pauses (a screen
