@@ -1,5 +1,5 @@
 /* <ketamine-planner>: wires the panels together. Attributes are reflected
- * to properties (protocol, concentration, weightUnit, pumpResolution, theme);
+ * to properties (protocol, concentration, weightUnit, pumpResolution);
  * edits and attribute changes in one task make one engine call (a microtask
  * batches them), rendered before the next paint. */
 import { html, render } from './html.js';
@@ -13,7 +13,7 @@ import { Preview, previewMarkup } from './preview.js';
 import { Paper, printMarkup } from './print.js';
 import { adoptStyles } from './styles.js';
 
-const ATTRIBUTES = { protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution', theme: 'theme' };
+const ATTRIBUTES = { protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution' };
 
 function headerMarkup(lib, version) {
   return html`<header class="head"><div class="title"><h2>${TEXT.title}</h2>
@@ -178,7 +178,6 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       result = KetaminePlanner.planForm(values());
       // An acknowledgement holds only for the alert as it was worded when ticked.
       if (result && result.plan && this._alerts.prune(result.plan.alerts)) result = KetaminePlanner.planForm(values());
-      else if (!(result && result.plan) && this._alerts.acks.size) { this._alerts.acks.clear(); }
     } catch (err) {
       result = { fieldErrors: {}, error: { field: '', code: 'engine', message: say('engineBroke', { error: err && err.message ? err.message : err }) }, plan: null };
       console.error(err);

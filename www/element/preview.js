@@ -73,7 +73,9 @@ export class Preview {
   /** Called with every plan: the preview is redone only when what it reads changed. */
   schedule(request) {
     this.request = request;
-    const key = request ? JSON.stringify([request, this.model.value, this.compare.checked]) : '';
+    // Acknowledgements and cautions do not change the curve: ticking one redraws nothing.
+    const { acknowledged, cautions, ...curve } = request || {};
+    const key = request ? JSON.stringify([curve, this.model.value, this.compare.checked]) : '';
     if (key === this.key) return;
     this.key = key;
     clearTimeout(this.timer);
