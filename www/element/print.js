@@ -62,7 +62,9 @@ export class Paper {
       [TEXT.headings.provenance, plan ? (plan.provenance || []).map((v) => v.text).join(' · ') : ''],
       [TEXT.headings.alerts, acknowledged.join('; ')],
     ];
-    render(this.summary, html`${rows.filter(([, v], i) => i < 9 || v).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v || '—'}</dd></div>`)}`);
+    // The first nine are always shown; the sources and acknowledgements, when there are any, take a full line.
+    render(this.summary, html`${rows.filter(([, v], i) => i < 9 || v).map(([k, v], i) =>
+      html`<div class="${i < 9 ? '' : 'wide'}"><dt>${k}</dt><dd>${v || '—'}</dd></div>`)}`);
     setText(this.printed, say('print.printed', { stamp: nowStamp(), version: this.version, library: this.libraryVersion, status: planStatus(plan) }));
     this.showHandout(plan);
   }
