@@ -206,8 +206,15 @@ impl Order<'_> {
         let mut provenance = self.provenance.clone();
         if let Some(p) = &preparation {
             let (source, how) = match self.preparation_volume {
-                Some(_) => (Source::Ordered, "ordered"),
-                None => (Source::Derived, "chosen for the concentration"),
+                Some(_) => (Source::Ordered, "ordered".to_string()),
+                None => (
+                    Source::Derived,
+                    format!(
+                        "the smallest that holds {} and {} to prime the line (design default)",
+                        with_unit(p.container_need_ml, decimals::ML, "mL"),
+                        with_unit(p.priming_ml, decimals::ML, "mL")
+                    ),
+                ),
             };
             provenance.push(Provenance {
                 value: "preparationVolumeMl",

@@ -131,7 +131,7 @@ fn provenance_names_every_value_that_decides_the_rate() {
             "Weight basis: total, per protocol",
             "Concentration: 1 mg/mL, ordered",
             "Pump resolution: 0.1 mL/h, planner default (D): set your pump's",
-            "Container: 500 mL bag, chosen for the concentration",
+            "Container: 250 mL bag, the smallest that holds 98 mL and 25 mL to prime the line (design default)",
         ]
     );
 }

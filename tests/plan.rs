@@ -542,3 +542,57 @@ fn discharge_conditions_and_plain_dates_come_from_the_library() {
         .iter()
         .any(|e| e.label.ends_with("no driving for 12 h")));
 }
+
+#[test]
+fn preparation_chooses_the_smallest_container_that_holds_the_session() {
+    // Schwartzman 0.35 mg/kg/h x 40 kg = 14 mg/h; 4 h = 56 mg = 56 mL at 1 mg/mL.
+    // 56 + 25 mL priming = 81 mL: a 100 mL bag (100 mg), not the 500 mL standard.
+    let p = run(
+        json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 40}, "concentrationMgPerMl": 1, "dose": {"sessions": 5}}),
+    );
+    let prep = p.preparation.unwrap();
+    assert_eq!(
+        (prep.final_volume_ml, prep.drug_mg, prep.container.as_ref()),
+        (100.0, 100.0, "bag")
+    );
+    assert_eq!(
+        prep.containers_text,
+        "1 bag of 100 mL per session; 5 for the course."
+    );
+    // 70 kg: 98 mL + 25 = 123 mL: the next size, 250 mL.
+    let p = run(
+        json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}),
+    );
+    assert_eq!(p.preparation.unwrap().final_volume_ml, 250.0);
+}
+
+#[test]
+fn continuous_infusion_containers_per_day() {
+    // Getson at 1 mg/mL: 20 mL/h x 24 h = 480 mL a day; + 25 mL priming > 250:
+    // the 500 mL standard bag. One a day (by volume and by the 24 h change),
+    // 5 for 5 days; at 40 mL/h 960 mL a day = 2 a day, 10 for the course.
+    let p = run(
+        json!({"protocol": "getson-inpatient", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}),
+    );
+    let prep = p.preparation.unwrap();
+    assert_eq!(prep.container_need_ml, 480.0);
+    assert_eq!(
+        prep.containers_text,
+        "1 bag of 500 mL per day (a new bag at least every 24 h); 5 for the course, up to 10 at the highest level."
+    );
+    // Ward syringe: 24 h at 1 mL/h = 24 mL + 2 mL line: 40 mL is the smallest
+    // standard syringe size above 26 mL (20 mL does not hold it).
+    let p = run(
+        json!({"protocol": "ward-low-dose", "patient": {"weightKg": 70}, "concentrationMgPerMl": 5}),
+    );
+    let prep = p.preparation.unwrap();
+    assert_eq!(
+        (prep.final_volume_ml, prep.container.as_ref()),
+        (40.0, "syringe")
+    );
+    // At the top rung, 25 mg/h = 5 mL/h x 24 h = 120 mL = 3 syringes.
+    assert_eq!(
+        prep.containers_text,
+        "1 syringe of 40 mL for the session, up to 3 at the highest level."
+    );
+}
