@@ -80,14 +80,23 @@ if [ $want_browser = 1 ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+if [ $want_browser = 1 ] && ! command -v pdftotext >/dev/null; then
+  say "installing poppler-utils (pdftotext) with apt: the print tests read the header of every PDF page"
+  if ! apt_install poppler-utils; then
+    echo "setup: pdftotext is missing and apt-get could not install poppler-utils" >&2
+    exit 1
+  fi
+fi
+
 # --- node_modules ---------------------------------------------------------------
 if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)'; then
   echo "setup: node >= 20 not found" >&2
   exit 1
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@gfx/zopfli ] || [ ! -d node_modules/playwright-core ]; then
-  say "installing node_modules (npm ci: esbuild, @gfx/zopfli, playwright-core; no browser download)"
+   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@gfx/zopfli ] || [ ! -d node_modules/playwright-core ] \
+   || [ ! -d node_modules/axe-core ]; then
+  say "installing node_modules (npm ci: esbuild, @gfx/zopfli, playwright-core, axe-core; no browser download)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 say "ok (wasm-bindgen $pin$(command -v wasm-opt >/dev/null && echo ", wasm-opt present"))"

@@ -53,6 +53,19 @@ pub struct Preparation {
     pub text: String,
     /// "1 bag of 100 mL per session; 5 for the course", shown under the recipe.
     pub containers_text: String,
+    /// The numbers of the bag or syringe label, formatted here like every number.
+    pub label: Label,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Label {
+    /// "100 mg"
+    pub drug_mg: String,
+    /// "100 mL"
+    pub final_volume: String,
+    /// "1 mg/mL"
+    pub concentration: String,
 }
 
 pub struct Need {
@@ -149,7 +162,13 @@ pub fn prepare(
         need,
         [per_session, per_course, per_course_at_max],
     );
+    let label = Label {
+        drug_mg: with_unit(drug_mg, decimals::MG, "mg"),
+        final_volume: with_unit(final_ml, decimals::ML, "mL"),
+        concentration: with_unit(mg_per_ml, decimals::CONCENTRATION, "mg/mL"),
+    };
     Ok(Preparation {
+        label,
         concentration_mg_per_ml: mg_per_ml,
         priming_ml: priming_ml(&container),
         final_volume_ml: final_ml,

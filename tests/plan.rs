@@ -559,6 +559,15 @@ fn preparation_chooses_the_smallest_container_that_holds_the_session() {
         prep.containers_text,
         "1 bag of 100 mL per session; 5 for the course."
     );
+    // The label's numbers: 1 mg/mL x 100 mL = 100 mg.
+    assert_eq!(
+        (
+            prep.label.drug_mg.as_str(),
+            prep.label.final_volume.as_str(),
+            prep.label.concentration.as_str()
+        ),
+        ("100 mg", "100 mL", "1 mg/mL")
+    );
     // 70 kg: 98 mL + 25 = 123 mL: the next size, 250 mL.
     let p = run(
         json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}),

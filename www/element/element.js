@@ -1,5 +1,6 @@
 /* <ketamine-planner>: wires the panels together. Attributes are reflected
- * to properties (protocol, concentration, weightUnit, pumpResolution);
+ * to properties (protocol, concentration, weightUnit, pumpResolution, theme,
+ * headingLevel);
  * edits and attribute changes in one task make one engine call (a microtask
  * batches them), rendered before the next paint. */
 import { html, render } from './html.js';
@@ -13,14 +14,35 @@ import { Preview, previewMarkup } from './preview.js';
 import { Paper, printMarkup } from './print.js';
 import { adoptStyles } from './styles.js';
 
-const ATTRIBUTES = { protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution' };
+const ATTRIBUTES = {
+  protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution',
+  theme: 'theme', // "light", "dark", else the page's prefers-color-scheme (CSS only)
+  'heading-level': 'headingLevel', // "1" when the element is the page (the offline file), else its title is an h2
+};
 
+/** The element's title is an h2 and its panels h3 and h4, to sit under a
+ * host page's h1; heading-level="1" lifts them all one level (the offline
+ * file, where the element is the page). */
+function setHeadingLevel(root, value) {
+  const lift = value === '1' ? 1 : 0;
+  for (const h of root.querySelectorAll('h1, h2, h3, h4, h5')) {
+    const base = Number(h.dataset.level || h.localName[1]);
+    const tag = 'h' + (base - lift);
+    if (h.localName === tag || base - lift < 1) continue;
+    const next = document.createElement(tag);
+    for (const a of h.attributes) next.setAttribute(a.name, a.value);
+    next.dataset.level = String(base);
+    next.append(...h.childNodes);
+    h.replaceWith(next);
+  }
+}
 function headerMarkup(lib, version) {
-  return html`<header class="head"><div class="title"><h2>${TEXT.title}</h2>
+  return html`<div class="head"><div class="title"><h2>${TEXT.title}</h2>
 <p class="versions"><span data-field="plannerVersion">${say('versions.planner', { version })}</span> · <span data-field="libraryVersion">${say('versions.library', { version: lib.version })}</span></p></div>
 <p class="use"><b>${TEXT.intendedUse.lead}</b> ${TEXT.intendedUse.text}</p>
-<div class="actions"><a class="skip" href="#kp-pump" data-action="results">${TEXT.skip}</a>
-<button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button></div></header>`;
+<div class="actions"><button type="button" class="skip" data-action="results">${TEXT.skip}</button>
+<button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button>
+<button type="button" data-action="print-label">${TEXT.actions.label}</button></div></div>`;
 }
 
 function referencesMarkup(lib) {
@@ -90,6 +112,7 @@ export class KetaminePlannerElement extends HTMLElement {
     else if (name === 'concentration') form.inputs.concentrationMgPerMl.value = value || '';
     else if (name === 'pump-resolution') form.inputs.pumpResolutionMlPerHour.value = value || '';
     else if (name === 'weight-unit') form.weightUnitAttribute(value);
+    else if (name === 'heading-level') setHeadingLevel(this._root, value);
   }
 
   _build() {
@@ -106,9 +129,10 @@ export class KetaminePlannerElement extends HTMLElement {
     wrap.className = 'kp';
     wrap.setAttribute('part', 'container');
     render(wrap, html`${headerMarkup(lib, version)}<div class="layout">${this._form.markup()}
-<main class="results" data-state="empty" aria-label="Results">${resultsMarkup()}${courseMarkup()}${previewMarkup()}${printMarkup()}</main></div>
+<section class="results" data-state="empty" aria-label="${TEXT.actions.results}">${resultsMarkup()}${courseMarkup()}${previewMarkup()}${printMarkup()}</section></div>
 ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.version, version })}</footer>
-<article class="handout" data-role="handout" aria-hidden="true"></article>`);
+<article class="handout" data-role="handout" aria-hidden="true"></article>
+<article class="label" data-role="label" aria-hidden="true"></article>`);
     root.appendChild(wrap);
     this._container = wrap;
 
@@ -120,7 +144,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     render(root.querySelector('[data-role=pk-refs]'), this._preview.references());
     this._paper.attach(root, wrap);
 
-    for (const a of ['protocol', 'concentration', 'pump-resolution']) if (this.hasAttribute(a)) this._applyAttribute(a, this.getAttribute(a));
+    for (const a of ['protocol', 'concentration', 'pump-resolution', 'heading-level']) if (this.hasAttribute(a)) this._applyAttribute(a, this.getAttribute(a));
     this._form.weightUnitAttribute(this.getAttribute('weight-unit'));
     this._form.protocolChanged();
 
@@ -145,6 +169,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       const action = a.getAttribute('data-action');
       if (action === 'print') this.print('sheet');
       else if (action === 'print-handout') this.print('handout');
+      else if (action === 'print-label') this.print('label');
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
       else if (action === 'results') { e.preventDefault(); this._results.role.pump.scrollIntoView({ block: 'start' }); this._results.role.pump.focus({ preventScroll: true }); }
     });
@@ -209,7 +234,8 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._paper.showHandout(this._plan);
   }
 
-  /** Prints "sheet" (the bedside sheet) or "handout" (the patient handout). */
+  /** Prints "sheet" (the bedside sheet), "handout" (the patient handout) or
+   * "label" (the bag or syringe label, on its own page). */
   print(mode) {
     this._paper.setMode(mode, this._plan);
     this._flushForPrint();

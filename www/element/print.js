@@ -1,9 +1,11 @@
 /* Paper: the bedside sheet (the results, a summary of the inputs, the
- * acknowledgements and the sign-off) and the patient handout. The browser's
- * own print command gives the sheet; "Print patient handout" swaps it for the
- * handout until the dialog closes. */
+ * acknowledgements and the sign-off), the patient handout and the bag or
+ * syringe label. The browser's own print command gives the sheet; "Print
+ * patient handout" and "Print bag or syringe label" swap it for theirs until
+ * the dialog closes. Every page of the sheet and handout carries the patient
+ * line, the plan status and "page N of M" in its margin (see PageHeader). */
 import { html, render, setText } from './html.js';
-import { TEXT, say, nowStamp, coreText } from './text.js';
+import { TEXT, say, nowStamp, coreText, splitDateTime } from './text.js';
 import { handoutMarkup } from './handout.js';
 
 const R = TEXT.print;
@@ -18,31 +20,88 @@ export function printMarkup() {
 <p class="print-only printed" data-role="printed"></p>`;
 }
 
+/** The label for the bag or syringe, on a page of its own: what a
+ * pharmacist writes on a controlled-drug infusion, the blanks to fill by hand. */
+function labelMarkup(plan) {
+  const L = TEXT.label;
+  const prep = plan && plan.preparation;
+  if (!prep || !prep.label) return html`<p class="l-none">${plan ? plan.preparationRefused || TEXT.preparation.none : L.none}</p>`;
+  const drug = plan.protocol && plan.protocol.drug;
+  const blank = (what) => html`<tr><th scope="row">${what}</th><td></td></tr>`;
+  return html`<p class="l-drug">${TEXT.drugs[drug] || plan.protocol.drugName}</p>
+<p class="l-amount">${say('label.amount', { mg: prep.label.drugMg, volume: prep.label.finalVolume })}</p>
+<p class="l-conc">${prep.label.concentration}</p>
+<p>${say('label.route', { diluent: prep.diluent, container: prep.container })}</p>
+${plan.confirmed ? '' : html`<p class="l-status">${L.unconfirmed}</p>`}
+<table class="l-blanks"><tbody>${blank(L.patient)}${blank(L.prepared)}${blank(L.checked)}${blank(L.when)}${blank(L.expiry)}</tbody></table>
+<p class="l-foot">${say('label.foot', { protocol: plan.protocol.name || '' })}</p>`;
+}
+
+/** A CSS string token: quotes and backslashes escaped, line breaks as spaces. */
+function cssString(text) {
+  return '"' + String(text).replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]+/g, ' ') + '"';
+}
+
+/** The running header of the printed pages. Page margin boxes (@page
+ * @top-left) and the page counters exist only in a document stylesheet, not
+ * in a shadow root's, so this is one small constructed sheet added to the
+ * document (a strict style-src does not block it) and rewritten only when
+ * its text changes. */
+class PageHeader {
+  constructor() { this.sheet = null; this.css = ''; }
+
+  set(left, right, mode) {
+    // "page {n} of {m}" with the counters put in: page " counter(page) " of ...
+    const page = cssString(R.page).replace('{n}', '" counter(page) "').replace('{m}', '" counter(pages) "');
+    const css = mode === 'label' ? '@page { margin: 10mm; }'
+      : `@page { margin: 14mm 12mm 10mm; @top-left { content: ${cssString(left)}; font: 600 8.5pt system-ui, sans-serif; vertical-align: bottom; }
+@top-right { content: ${cssString(right + ' · ')} ${page}; font: 700 8.5pt system-ui, sans-serif; vertical-align: bottom; white-space: nowrap; } }`;
+    if (css === this.css || typeof CSSStyleSheet !== 'function' || !('adoptedStyleSheets' in document)) return;
+    try {
+      if (!this.sheet) {
+        this.sheet = new CSSStyleSheet();
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, this.sheet];
+      }
+      this.sheet.replaceSync(css);
+      this.css = css;
+    } catch (e) { /* an old browser: the pages print without the running header */ }
+  }
+}
+
 function planStatus(plan) {
   return plan ? (plan.confirmed ? R.statusConfirmed : R.statusUnconfirmed) : R.statusNone;
 }
 
 export class Paper {
-  constructor(version, libraryVersion) { this.version = version; this.libraryVersion = libraryVersion; this.mode = 'sheet'; }
+  constructor(version, libraryVersion) {
+    this.version = version;
+    this.libraryVersion = libraryVersion;
+    this.mode = 'sheet';
+    this.header = new PageHeader();
+    this.headerText = ['', ''];
+  }
 
   attach(root, container) {
     this.container = container;
     this.summary = root.querySelector('[data-role=inputs-summary]');
     this.printed = root.querySelector('[data-role=printed]');
     this.handout = root.querySelector('[data-role=handout]');
+    this.label = root.querySelector('[data-role=label]');
     container.setAttribute('data-print', 'sheet');
   }
 
-  /** "sheet" or "handout". */
+  /** "sheet", "handout" or "label". */
   setMode(mode, plan) {
-    this.mode = mode === 'handout' ? 'handout' : 'sheet';
+    this.mode = mode === 'handout' || mode === 'label' ? mode : 'sheet';
     this.container.setAttribute('data-print', this.mode);
     this.showHandout(plan);
+    this.header.set(...this.headerText, this.mode);
   }
 
   showHandout(plan) {
     render(this.handout, this.mode !== 'handout' ? html``
       : handoutMarkup(plan, say('handout.printed', { stamp: nowStamp(), version: this.version, status: planStatus(plan) })));
+    render(this.label, this.mode !== 'label' ? html`` : labelMarkup(plan));
   }
 
   /** @param form the Form; @param acknowledged lines from Alerts.printed() */
@@ -65,6 +124,11 @@ export class Paper {
     // The first nine are always shown; the sources and acknowledgements, when there are any, take a full line.
     render(this.summary, html`${rows.filter(([, v], i) => i < 9 || v).map(([k, v], i) =>
       html`<div class="${i < 9 ? '' : 'wide'}"><dt>${k}</dt><dd>${v || '—'}</dd></div>`)}`);
+    const [day] = splitDateTime(f.start.value);
+    this.headerText = [say('print.header', {
+      patient: R.patient, weight: rows[1][1] || '—', date: day || '—', protocol: plan && plan.protocol ? plan.protocol.name : rows[0][1] || '—',
+    }), planStatus(plan)];
+    this.header.set(...this.headerText, this.mode);
     setText(this.printed, say('print.printed', { stamp: nowStamp(), version: this.version, library: this.libraryVersion, status: planStatus(plan) }));
     this.showHandout(plan);
   }

@@ -137,6 +137,8 @@ export class Results {
     // Where each value that decides the rate came from (ordered, protocol, derived, default).
     setText(o.provenance, (plan.provenance || []).map((v) => v.text).join(' · '));
 
+    // One level repeats the pump card: the printed sheet leaves it out (CSS).
+    r['ladder-card'].setAttribute('data-levels', String(levels.length));
     render(r.ladder, html`${levels.map((l, i) => {
       const lt = l.text || {};
       const hard = l.mlPerHour == null;
