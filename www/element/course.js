@@ -8,7 +8,7 @@ const C = TEXT.course;
 
 export function courseMarkup() {
   return html`<div class="card ext" data-ext="timeline"><h3 id="kp-course-title">${TEXT.headings.course}</h3>
-<div class="slot" data-role="timeline-svg"></div>
+<div class="slot scroll" data-role="timeline-svg" tabindex="0" role="region" aria-label="${C.chart}"></div>
 <p class="cal-summary" data-role="cal-summary"></p>
 <div class="scroll" tabindex="0" role="region" aria-labelledby="kp-course-title" data-role="calendar-wrap" hidden><table class="calendar"><thead><tr><th scope="col">${C.session}</th><th scope="col">${C.date}</th><th scope="col">${C.arrival}</th>
 <th scope="col">${C.infusion}</th><th scope="col">${C.discharge}</th><th scope="col" class="num">${C.planned}</th><th scope="col" class="num">${C.cumulative}</th></tr></thead>

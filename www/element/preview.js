@@ -7,10 +7,10 @@ import { TEXT, say } from './text.js';
 const K = TEXT.pk;
 
 export function previewMarkup() {
-  return html`<div class="card ext" data-ext="pk"><h3>${TEXT.headings.pk}</h3>
+  return html`<div class="card ext" data-ext="pk"><h3 id="kp-pk-title">${TEXT.headings.pk}</h3>
 <div class="pk-controls"><label for="f-pkModel">${K.model}</label><select id="f-pkModel" data-role="pk-model"></select>
 <label class="check"><input type="checkbox" data-role="pk-compare"> ${K.compare}</label></div>
-<div class="slot" data-role="pk-svg"></div>
+<div class="slot scroll" data-role="pk-svg" tabindex="0" role="region" aria-label="${K.chart}"></div>
 <p class="pk-caption" data-role="pk-caption"></p>
 <div class="pk-figures" data-role="pk-figures"></div>
 <ul class="pk-notes" data-role="pk-notes"></ul>
