@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Assembles the two shipped files from the wasm-bindgen output:
+//   dist/ketamine-planner.d.ts  types of the API and the element (www/ketamine-planner.d.ts)
 //   dist/ketamine-planner.js    one classic script: the element modules of www/element/ bundled by esbuild (wasm, CSS and glue inside),
 //                               in one IIFE
 //   dist/ketamine-planner.html  one self-contained page that inlines that script
@@ -96,6 +97,8 @@ const html = page
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'ketamine-planner.js'), js);
 writeFileSync(join(out, 'ketamine-planner.html'), html);
+// The integrators' types, as written (tests/browser/api.test.mjs checks them against the engine).
+writeFileSync(join(out, 'ketamine-planner.d.ts'), readFileSync(join(root, 'www/ketamine-planner.d.ts')));
 
 // zlib's level 9 here; scripts/size.sh and bench.sh give the gzip -9 figures.
 const n = (b) => `${b.length.toLocaleString('en-US')} bytes`;

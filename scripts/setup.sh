@@ -95,8 +95,8 @@ if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versio
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
    || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@gfx/zopfli ] || [ ! -d node_modules/playwright-core ] \
-   || [ ! -d node_modules/axe-core ]; then
-  say "installing node_modules (npm ci: esbuild, @gfx/zopfli, playwright-core, axe-core; no browser download)"
+   || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/typescript ]; then
+  say "installing node_modules (npm ci: esbuild, @gfx/zopfli, playwright-core, axe-core, typescript; no browser download)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 say "ok (wasm-bindgen $pin$(command -v wasm-opt >/dev/null && echo ", wasm-opt present"))"

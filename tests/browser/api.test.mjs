@@ -158,3 +158,41 @@ test('simulate(): the two-argument form and issue 5\'s single object give the sa
 test('no console error, page error or request beyond the file during all API calls', async () => {
   await assertClean(page, log, [offlineUrl]);
 });
+
+test('dist/ketamine-planner.d.ts declares what the engine and the element offer, and compiles under tsc --strict', async () => {
+  const dts = readFileSync(join(root, 'dist/ketamine-planner.d.ts'), 'utf8');
+  const block = (name) => {
+    const start = dts.indexOf(`export interface ${name} `);
+    assert.ok(start >= 0, `interface ${name}`);
+    let depth = 0;
+    for (let i = dts.indexOf('{', start); i < dts.length; i++) {
+      if (dts[i] === '{') depth++;
+      else if (dts[i] === '}' && --depth === 0) return dts.slice(start, i + 1);
+    }
+    return '';
+  };
+  const live = await page.evaluate(() => ({
+    api: Object.keys(window.KetaminePlanner),
+    paths: KetaminePlanner.contract().map((f) => f.path),
+    props: Object.getOwnPropertyNames(customElements.get('ketamine-planner').prototype),
+    attrs: customElements.get('ketamine-planner').observedAttributes,
+  }));
+  const api = block('KetaminePlannerApi');
+  for (const k of live.api) assert.match(api, new RegExp(`\\b${k}\\b[?(:]`), `KetaminePlannerApi.${k}`);
+  // Every contract field, at its level of PlanRequest (patient.weightKg inside patient: { ... }).
+  const request = block('PlanRequest');
+  for (const path of live.paths) {
+    const parts = path.split('.');
+    const inner = parts.length > 1 ? request.slice(request.indexOf(`${parts[0]}?: {`) >= 0 ? request.indexOf(`${parts[0]}?: {`) : request.indexOf(`${parts[0]}: {`)) : request;
+    assert.match(inner, new RegExp(`\\b${parts.at(-1)}\\??:`), `PlanRequest.${path}`);
+  }
+  const element = block('KetaminePlannerElement');
+  for (const p of live.props.filter((n) => n !== 'constructor' && !n.startsWith('_') && !/Callback$/.test(n))) {
+    assert.match(element, new RegExp(`\\b${p}\\b[?(:]`), `KetaminePlannerElement.${p}`);
+  }
+  assert.ok(live.attrs.includes('theme') && live.attrs.includes('heading-level'), live.attrs.join());
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '--strict', '--lib', 'es2020,dom', '--module', 'esnext',
+    '--moduleResolution', 'bundler', '--allowImportingTsExtensions', 'dist/ketamine-planner.d.ts', 'tests/browser/fixtures/use-types.ts'],
+  { cwd: root, stdio: 'pipe' });
+});

@@ -1,0 +1,250 @@
+// Types for dist/ketamine-planner.js: the window.KetaminePlanner API and the
+// <ketamine-planner> element. Hand-written from the core's serialized types;
+// tests/browser/api.test.mjs checks them against the running engine (every
+// API key, every contract field, every element attribute), so they cannot
+// drift silently. Numbers shown to people are in the `text` objects: the
+// core formats them (ISMP rules); the raw numbers are for machines.
+
+/** Where a value that decides the rate came from. */
+export type Source = 'ordered' | 'protocol' | 'derived' | 'default';
+
+export type DoseUnit = 'mg/kg/h' | 'mcg/kg/min' | 'mg/h';
+export type Schedule = 'single' | 'daily' | 'weekdays' | 'continuous';
+export type WeightBasis = 'auto' | 'total' | 'ideal' | 'adjusted';
+
+/** A plan request: the one input contract (KetaminePlanner.contract()).
+ * Unknown keys at any level are refused, never ignored. */
+export interface PlanRequest {
+  /** A protocol id of the library, e.g. "walter-reed-outpatient". */
+  protocol: string;
+  patient: {
+    /** Give weightKg or weightLb, not both. */
+    weightKg?: number;
+    weightLb?: number;
+    heightCm?: number;
+    sex?: 'female' | 'male';
+    ageYears?: number;
+    frail?: boolean;
+  };
+  weightBasis?: WeightBasis;
+  concentrationMgPerMl?: number;
+  pumpResolutionMlPerHour?: number;
+  preparationVolumeMl?: number;
+  /** Each key overrides the protocol's value; the plan's provenance says so. */
+  dose?: {
+    doseUnit?: DoseUnit;
+    startDose?: number;
+    stepDose?: number;
+    maxDose?: number;
+    sessionDoseMg?: number;
+    sessionMinutes?: number;
+    sessions?: number;
+    schedule?: Schedule;
+    observationMinutes?: number;
+    rateMlPerHour?: number;
+    volumeMl?: number;
+    volumeMinutes?: number;
+    stepEveryMinutes?: number;
+  };
+  /** Codes of the soft alerts the clinician acknowledged. */
+  acknowledged?: string[];
+  /** Ids of the ticked contraindications and cautions. */
+  cautions?: string[];
+  /** First session, local wall-clock time "YYYY-MM-DDTHH:MM". */
+  start?: string;
+  /** End of the previous course "YYYY-MM-DD" (re-treatment check). */
+  previousCourseEnd?: string;
+}
+
+/** Thrown by plan(), simulate() and ics(): `field` names the input. */
+export interface PlanError extends Error {
+  field: string;
+  code: string;
+}
+
+export interface Alert {
+  level: 'hard' | 'soft' | 'info';
+  code: string;
+  message: string;
+  acknowledged: boolean;
+}
+
+export interface Provenance {
+  /** The contract field (or derived value) it is about, e.g. "dose". */
+  value: string;
+  source: Source;
+  /** "Dose: 1.5 mg/kg/h, per protocol". */
+  text: string;
+}
+
+export interface Level {
+  dose: number;
+  doseUnit: DoseUnit;
+  intendedMgPerHour: number;
+  mgPerHour: number | null;
+  mgPerKgPerHour: number | null;
+  mcgPerKgPerMin: number | null;
+  /** null: refused by a hard limit (see `refused`). */
+  mlPerHour: number | null;
+  capped: boolean;
+  capNote: string | null;
+  refused: string | null;
+  text: { dose: string; mgPerHour: string; mgPerKgPerHour: string; mcgPerKgPerMin: string; mlPerHour: string };
+}
+
+export interface Preparation {
+  concentrationMgPerMl: number;
+  finalVolumeMl: number;
+  container: 'bag' | 'syringe';
+  drugMg: number;
+  vialMgPerMl: number;
+  vialMl: number;
+  diluentMl: number;
+  diluent: string;
+  /** What one container must hold: a session, or one day of a continuous infusion. */
+  containerNeedMl: number;
+  primingMl: number;
+  containersPerSession: number;
+  containersPerCourse: number;
+  containersPerCourseAtMax: number;
+  /** The recipe in words. */
+  text: string;
+  /** "1 bag of 250 mL per session; 10 for the course." */
+  containersText: string;
+  label: { drugMg: string; finalVolume: string; concentration: string };
+}
+
+export interface Session {
+  index: number;
+  weekday: string;
+  arrival: string;
+  start: string;
+  end: string;
+  dischargeEarliest: string;
+  plannedMg: number;
+  cumulativeMg: number;
+  events: { at: string; kind: string; label: string }[];
+  text: { date: string; dischargeDate: string; plannedMg: string; cumulativeMg: string };
+}
+
+export interface Plan {
+  plannerVersion: string;
+  libraryVersion: string;
+  protocol: {
+    id: string; name: string; drug: 'ketamine' | 'esketamine'; drugName: string; setting: string; summary: string;
+    source: string; tag: string; premedication: string; adjuncts: string; monitoring: string; notes: string;
+  };
+  weights: { totalKg: number; idealKg: number | null; adjustedKg: number | null; dosingWeightKg: number; weightBasis: string; reason: string };
+  dosingWeightKg: number;
+  weightBasis: Exclude<WeightBasis, 'auto'>;
+  weightBasisReason: string;
+  concentrationMgPerMl: number;
+  pumpResolutionMlPerHour: number;
+  titration: string;
+  levels: Level[];
+  sessionMinutes: number;
+  sessionCount: number;
+  schedule: Schedule;
+  observationMinutes: number;
+  stepEveryMinutes: number | null;
+  totals: {
+    sessionMg: number | null; sessionMl: number | null; courseMg: number | null; courseMl: number | null;
+    sessionMgAtMax: number | null; courseMgAtMax: number | null; courseMlAtMax: number | null;
+    text: Record<'sessionMg' | 'sessionMl' | 'courseMg' | 'courseMl' | 'sessionMgAtMax' | 'courseMgAtMax' | 'courseMlAtMax', string>;
+  };
+  preparation: Preparation | null;
+  preparationRefused: string | null;
+  alerts: Alert[];
+  /** True when no hard limit applies and every soft alert is acknowledged. */
+  confirmed: boolean;
+  provenance: Provenance[];
+  text: Record<'totalKg' | 'idealKg' | 'adjustedKg' | 'dosingWeightKg' | 'concentration' | 'sessionDuration' | 'observation' | 'sessions' | 'noDriving', string>;
+  /** Present when the request has a `start`. */
+  sessions?: Session[];
+  courseEnd?: string;
+  boosters?: unknown[];
+  followUp?: { kind: string; from: string; to: string; source: string; tag: string; text: string }[];
+  timelineSvg?: string;
+}
+
+/** planForm(): the calculator's text inputs, checked strictly (malformed numbers refused). */
+export interface FormResult {
+  fieldErrors: Record<string, string>;
+  error: PlanError | { field: string; code: string; message: string } | null;
+  plan: Plan | null;
+  request: PlanRequest | null;
+}
+
+export interface SimulateOptions {
+  model?: string;
+  compare?: string[];
+  resolutionMinutes?: number;
+  horizonMinutes?: number;
+  thresholdNgPerMl?: number;
+}
+
+export interface Simulation {
+  model: unknown;
+  thresholdNgPerMl: number;
+  times: number[];
+  concentrationsNgPerMl: number[];
+  peak: unknown;
+  sessions: unknown[];
+  alerts: Alert[];
+  compare: unknown[];
+  notes: string[];
+  svg: string;
+  text: Record<string, string>;
+}
+
+export interface ContractField {
+  path: string;
+  kind: { type: 'number' | 'whole' | 'text' | 'flag' | 'codes' } | { type: 'choice'; words: string[] };
+  label: string;
+  unit: string;
+  range: [number, number] | null;
+  role: string;
+}
+
+export interface KetaminePlannerApi {
+  /** Resolves once the engine runs; every other call throws before. */
+  ready: Promise<KetaminePlannerApi>;
+  readonly version: string;
+  library(): { version: string; about: unknown; drugs: unknown[]; containers: unknown[]; cautions: unknown[]; cautionsSource: string; discharge: unknown; protocols: unknown[] };
+  plan(request: PlanRequest): Plan;
+  planForm(form: Record<string, string | boolean | string[]>): FormResult;
+  contract(): ContractField[];
+  simulate(request: PlanRequest & SimulateOptions, options?: SimulateOptions): Simulation;
+  /** An RFC 5545 calendar of the course; dtstampUtc "YYYYMMDDTHHMMSSZ". */
+  ics(request: PlanRequest, dtstampUtc: string): string;
+  pkModels(): unknown[];
+}
+
+/** <ketamine-planner>. Attributes are reflected to these properties. */
+export interface KetaminePlannerElement extends HTMLElement {
+  /** The current plan; null while the inputs are incomplete or invalid. */
+  readonly plan: Plan | null;
+  protocol: string | null;
+  concentration: string | null;
+  /** weight-unit: "kg" or "lb". */
+  weightUnit: string | null;
+  /** pump-resolution in mL/h. */
+  pumpResolution: string | null;
+  /** "light", "dark", else the page's prefers-color-scheme. */
+  theme: string | null;
+  /** heading-level: "1" when the element is the page, else its title is an h2. */
+  headingLevel: string | null;
+  /** Prints the bedside sheet, the patient handout or the bag or syringe label. */
+  print(mode: 'sheet' | 'handout' | 'label'): void;
+}
+
+declare global {
+  interface Window { KetaminePlanner: KetaminePlannerApi }
+  var KetaminePlanner: KetaminePlannerApi;
+  interface HTMLElementTagNameMap { 'ketamine-planner': KetaminePlannerElement }
+  interface HTMLElementEventMap {
+    /** Bubbles and is composed; detail is the new plan or null. */
+    'plan-change': CustomEvent<Plan | null>;
+    'planner-ready': CustomEvent<void>;
+  }
+}
