@@ -309,6 +309,8 @@ test('the course calendar and timeline come from the plan; the .ics is made in t
   assert.equal(windows.length, 1);
   assert.match(windows[0], /2026-12-18 to 2027-03-12/);
   assert.match(windows[0], /12 weeks/);
+  // Drawn once the typing pauses (150 ms), one picture.
+  await p.el('[data-role=timeline-svg]:not(.stale) svg').waitFor({ timeout: 5000 });
   assert.equal(await p.el('[data-role=timeline-svg] svg').count(), 1);
   const download = page.waitForEvent('download');
   await p.el('[data-action=ics]').click();

@@ -71,31 +71,40 @@ export function parseSvg(svg) {
   return document.importNode(el, true);
 }
 
-/** Draws the core's SVG in a slot: the old drawing goes at once (never a
- * stale picture), the new one is parsed once per frame, just before paint
- * (fast typing costs one parse, not one per key). */
+/** Draws the core's SVG in a slot. A stale picture is never shown: it is
+ * hidden at once (visibility, so nothing below moves) and replaced when the
+ * new one is drawn, in the next frame, or with `settleMs` once edits pause
+ * that long (the session timeline: typing a weight costs no redraw per key). */
 export class SvgSlot {
-  constructor(el) { this.el = el; this.svg = ''; this.frame = 0; }
+  constructor(el, settleMs = 0) { this.el = el; this.svg = ''; this.pending = 0; this.settleMs = settleMs; }
 
   set(svg) {
     svg = svg || '';
     if (svg === this.svg) return;
     this.svg = svg;
-    this.el.textContent = '';
-    if (svg && !this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+    this.cancel();
+    if (!svg) { this.el.textContent = ''; this.el.classList.remove('stale'); return; }
+    if (this.el.firstChild) this.el.classList.add('stale');
+    const draw = () => { this.pending = 0; this.draw(); };
+    this.pending = this.settleMs ? setTimeout(draw, this.settleMs) : requestAnimationFrame(draw);
+  }
+
+  cancel() {
+    if (!this.pending) return;
+    if (this.settleMs) clearTimeout(this.pending); else cancelAnimationFrame(this.pending);
+    this.pending = 0;
   }
 
   /** Draws a pending picture now (before printing: no frame may come first). */
   flush() {
-    if (!this.frame) return;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    if (!this.pending) return;
+    this.cancel();
     this.draw();
   }
 
   draw() {
-    if (this.el.firstChild || !this.svg) return;
-    const el = parseSvg(this.svg);
-    if (el) this.el.appendChild(el);
+    const el = this.svg ? parseSvg(this.svg) : null;
+    this.el.replaceChildren(...(el ? [el] : []));
+    this.el.classList.remove('stale');
   }
 }
