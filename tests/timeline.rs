@@ -507,10 +507,19 @@ fn retreatment_alert_at_the_21_day_boundary() {
     assert_eq!(build_timeline(&input).unwrap().alerts.len(), 1);
     input.previous_course_end = Some(date("2026-12-16"));
     assert!(build_timeline(&input).unwrap().alerts.is_empty());
-    // A 4 h outpatient session is not a multi-day course.
+    // Any new course counts, outpatient series included (clinical-spec 8):
+    // a 10-day weekday series repeated 14 days after the last one alerts,
+    // 30 days after does not.
+    let mut series = course("2027-01-25T08:00", Schedule::Weekdays, 10, 240);
+    series.previous_course_end = Some(date("2027-01-11"));
+    let alerts = build_timeline(&series).unwrap().alerts;
+    assert_eq!(alerts.len(), 1);
+    assert!(alerts[0].message.contains("14 days"), "{}", alerts[0].message);
+    series.previous_course_end = Some(date("2026-12-26"));
+    assert!(build_timeline(&series).unwrap().alerts.is_empty());
     let mut single = course("2027-01-24T08:00", Schedule::Single, 1, 240);
     single.previous_course_end = Some(date("2027-01-20"));
-    assert!(build_timeline(&single).unwrap().alerts.is_empty());
+    assert_eq!(build_timeline(&single).unwrap().alerts.len(), 1);
     // A previous course ending after this one starts is an entry error.
     single.previous_course_end = Some(date("2027-01-25"));
     assert_eq!(build_timeline(&single).unwrap_err().code, "after_start");

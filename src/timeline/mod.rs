@@ -36,7 +36,9 @@ pub const MULTI_DAY_VITALS_ROWS_MINUTES: u32 = 240;
 pub const BAG_CHANGE_MINUTES: u32 = 1440;
 /// Liver tests "every 1 to 2 days" (S2); placed every 2 days (D).
 pub const LIVER_TEST_MINUTES: u32 = 2880;
-/// Re-treatment sooner than this after a multi-day course raises an alert (S: Noppers 2011).
+/// A new course sooner than this after the previous one raises the liver
+/// alert (S: Noppers 2011; D for the scope: any course, outpatient series
+/// included, clinical-spec section 8).
 pub const RETREATMENT_MIN_DAYS: i64 = 21;
 
 // Input bounds (D): far beyond any protocol, small enough to bound output size.
@@ -614,8 +616,10 @@ fn follow_up(input: &TimelineInput, course_end: LocalDate) -> Result<Vec<FollowU
         .collect()
 }
 
-/// Soft alert when a multi-day continuous course follows the previous course
-/// by fewer than 21 days (exactly 21 is fine).
+/// Soft alert when a new course, of any kind, starts fewer than 21 days after
+/// the previous course ended (exactly 21 is fine). A course's own sessions
+/// and its planned boosters never raise it: only a new course has a
+/// `previousCourseEnd`.
 fn retreatment_alert(input: &TimelineInput) -> Result<Option<Alert>> {
     let Some(previous) = input.previous_course_end else {
         return Ok(None);
@@ -628,12 +632,12 @@ fn retreatment_alert(input: &TimelineInput) -> Result<Option<Alert>> {
             "The previous course cannot end after this course starts.",
         ));
     }
-    if !multi_day(input) || days >= RETREATMENT_MIN_DAYS {
+    if days >= RETREATMENT_MIN_DAYS {
         return Ok(None);
     }
     Ok(Some(Alert::soft(
         "retreatment_within_21_days",
-        format!("This multi-day continuous course starts {days} days after the previous course ended ({previous}), fewer than 21. Check liver function tests before and during the course: liver injury occurred in 3 of 6 patients when a course was repeated after 16 days (Noppers 2011)."),
+        format!("This course starts {days} days after the previous course ended ({previous}), fewer than 21. Check liver function tests before it (and during a multi-day course): liver injury occurred in 3 of 6 patients when a course was repeated after 16 days (Noppers 2011)."),
     )))
 }
 
