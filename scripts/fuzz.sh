@@ -73,6 +73,8 @@ EOF
 seed plan_json continuous.json <<'EOF'
 {"protocol":"getson-inpatient","patient":{"weightLb":200},"concentrationMgPerMl":1,"dose":{"sessionMinutes":7200,"schedule":"continuous"},"start":"2200-12-28T23:59","previousCourseEnd":"2200-12-20"}
 EOF
+# course_record: the three-course record of the native tests.
+seed course_record three-courses.json < tests/course-record.json
 # Every key and value of a request, so mutations stay on meaningful JSON.
 mkdir -p fuzz/target
 cat >fuzz/target/plan_json.dict <<'EOF'

@@ -20,6 +20,37 @@ pub const MAX_KEYS: usize = 64;
 /// Longer than any text a request holds (ids, dates, typed numbers).
 pub const MAX_TEXT: usize = 200;
 
+/// How much a reader accepts before it refuses, as a whole.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub depth: usize,
+    pub list: usize,
+    pub keys: usize,
+    pub text: usize,
+    /// Values in all (a bound on memory however the nesting is shaped).
+    pub values: usize,
+}
+
+/// A request: the bounds above.
+pub const REQUEST: Limits = Limits {
+    depth: MAX_DEPTH,
+    list: MAX_LIST,
+    keys: MAX_KEYS,
+    text: MAX_TEXT,
+    values: 4_096,
+};
+
+/// A course record (`record`): record > courses > course > sessions >
+/// session > vitals > row > value is 8 deep; 5 days of vitals every 15 min
+/// are 480 rows; notes are free text.
+pub const RECORD: Limits = Limits {
+    depth: 8,
+    list: 2_000,
+    keys: MAX_KEYS,
+    text: 2_000,
+    values: 200_000,
+};
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -54,29 +85,59 @@ impl Value {
 
 impl<'de> de::Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Bounded { depth: 0 }.deserialize(d)
+        Value::read(d, REQUEST)
+    }
+}
+
+impl Value {
+    /// Reads any serde input within `limits` (a request's, or a record's).
+    pub fn read<'de, D: Deserializer<'de>>(d: D, limits: Limits) -> Result<Value, D::Error> {
+        let count = std::cell::Cell::new(0);
+        Bounded {
+            depth: 0,
+            limits: &limits,
+            count: &count,
+        }
+        .deserialize(d)
     }
 }
 
 /// Reads one value at `depth`, refusing what exceeds the bounds.
 #[derive(Clone, Copy)]
-struct Bounded {
+struct Bounded<'a> {
     depth: usize,
+    limits: &'a Limits,
+    /// Values read so far, in the whole input.
+    count: &'a std::cell::Cell<usize>,
 }
 
-impl<'de> DeserializeSeed<'de> for Bounded {
+impl Bounded<'_> {
+    fn inner(self) -> Self {
+        Bounded {
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Bounded<'_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        if self.depth > MAX_DEPTH {
+        let Limits { depth, values, .. } = *self.limits;
+        if self.depth > depth {
             return Err(de::Error::custom(format!(
-                "nested more than {MAX_DEPTH} levels deep"
+                "nested more than {depth} levels deep"
             )));
+        }
+        self.count.set(self.count.get() + 1);
+        if self.count.get() > values {
+            return Err(de::Error::custom(format!("more than {values} values")));
         }
         d.deserialize_any(self)
     }
 }
 
-impl<'de> de::Visitor<'de> for Bounded {
+impl<'de> de::Visitor<'de> for Bounded<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -104,10 +165,9 @@ impl<'de> de::Visitor<'de> for Bounded {
         Ok(Value::Number(n))
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        if s.chars().count() > MAX_TEXT {
-            return Err(E::custom(format!(
-                "a text longer than {MAX_TEXT} characters"
-            )));
+        let max = self.limits.text;
+        if s.chars().count() > max {
+            return Err(E::custom(format!("a text longer than {max} characters")));
         }
         Ok(Value::Text(s.to_string()))
     }
@@ -115,14 +175,12 @@ impl<'de> de::Visitor<'de> for Bounded {
         self.visit_str(&s)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let inner = Bounded {
-            depth: self.depth + 1,
-        };
+        let max = self.limits.list;
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(inner)? {
-            if items.len() == MAX_LIST {
+        while let Some(v) = seq.next_element_seed(self.inner())? {
+            if items.len() == max {
                 return Err(de::Error::custom(format!(
-                    "a list of more than {MAX_LIST} items"
+                    "a list of more than {max} items"
                 )));
             }
             items.push(v);
@@ -130,20 +188,18 @@ impl<'de> de::Visitor<'de> for Bounded {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let inner = Bounded {
-            depth: self.depth + 1,
-        };
+        let max = self.limits.keys;
         let mut entries: Vec<(String, Value)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if entries.len() == MAX_KEYS {
+            if entries.len() == max {
                 return Err(de::Error::custom(format!(
-                    "an object of more than {MAX_KEYS} keys"
+                    "an object of more than {max} keys"
                 )));
             }
             if entries.iter().any(|(k, _)| *k == key) {
                 return Err(de::Error::custom(format!("the key {key} twice")));
             }
-            let value = map.next_value_seed(inner)?;
+            let value = map.next_value_seed(self.inner())?;
             entries.push((key, value));
         }
         Ok(Value::Object(entries))

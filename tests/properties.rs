@@ -158,3 +158,55 @@ fn generated_requests_reach_the_planner() {
         "only {made} of 1000 generated requests became plans"
     );
 }
+
+/// Opening a course record never panics: the three-course record with one of
+/// its values replaced by an arbitrary one (any JSON type, any number) is
+/// either refused with a `PlanError` naming a path, or reviewed.
+#[test]
+fn reviewing_any_course_record_never_panics() {
+    use ketamine_planner::record::CourseRecord;
+    use ketamine_planner::review::review;
+    use serde_json::Value;
+    let lib = Library::default_library().unwrap();
+    let base: Value = serde_json::from_str(include_str!("course-record.json")).unwrap();
+    // Every leaf's JSON pointer.
+    fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| leaves(x, format!("{at}/{i}"), out)),
+            _ => out.push(at),
+        }
+    }
+    let mut paths = Vec::new();
+    leaves(&base, String::new(), &mut paths);
+    let replacement = prop_oneof![
+        number().prop_map(|n| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)),
+        ".{0,12}".prop_map(Value::String),
+        Just(Value::Null),
+        Just(Value::Bool(true)),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({"x": 1})),
+        Just(Value::String("2026-13-40".into())),
+        Just(Value::String("25:61".into())),
+    ];
+    let mut runner = TestRunner::default();
+    runner
+        .run(
+            &(prop::sample::select(paths), replacement),
+            |(path, value)| {
+                let mut v = base.clone();
+                *v.pointer_mut(&path).unwrap() = value;
+                match CourseRecord::from_json(&v.to_string()).and_then(|r| review(&lib, &r)) {
+                    Ok(r) => prop_assert!(r.ledger.total_given_mg.is_finite()),
+                    Err(e) => prop_assert!(!e.field.is_empty() && !e.message.is_empty()),
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}

@@ -514,7 +514,11 @@ fn retreatment_alert_at_the_21_day_boundary() {
     series.previous_course_end = Some(date("2027-01-11"));
     let alerts = build_timeline(&series).unwrap().alerts;
     assert_eq!(alerts.len(), 1);
-    assert!(alerts[0].message.contains("14 days"), "{}", alerts[0].message);
+    assert!(
+        alerts[0].message.contains("14 days"),
+        "{}",
+        alerts[0].message
+    );
     series.previous_course_end = Some(date("2026-12-26"));
     assert!(build_timeline(&series).unwrap().alerts.is_empty());
     let mut single = course("2027-01-24T08:00", Schedule::Single, 1, 240);
