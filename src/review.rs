@@ -207,7 +207,7 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
 
     // Baselines: the last assessment on or before each course's first session.
     let mut sorted: Vec<_> = record.assessments.iter().collect();
-    sorted.sort_by_key(|a| a.date);
+    crate::sort::sort_by(&mut sorted, |a, b| a.date < b.date);
     let baseline_of = |start: LocalDate| sorted.iter().rposition(|a| a.date.days_until(start) >= 0);
     let baselines: Vec<Option<usize>> = plans
         .iter()
