@@ -125,6 +125,7 @@ pub fn preview(
         .clone()
         .unwrap_or_else(|| models.default_model.to_string());
     let primary = pk::simulate(models, &model, &patient, &segments, &sim_options)?;
+    notes.extend(discharge_note(models, &primary, plan.observation_minutes));
     let others: Vec<&String> = options.compare.iter().filter(|id| **id != model).collect();
     let compare = if others.is_empty() {
         Vec::new()
@@ -143,6 +144,35 @@ pub fn preview(
         svg,
         text,
     })
+}
+
+/// An information alert when the model still predicts a level above the
+/// threshold band (analgesia, 100 to 160 ng/mL) at the earliest discharge
+/// of the last session: a design default to look at, never a criterion for
+/// discharge (that is clinical: clinical-spec section 6).
+fn discharge_note(
+    models: &pk::Library,
+    sim: &Simulation,
+    observation_minutes: u32,
+) -> Option<Alert> {
+    let band = models.band(&models.threshold_band)?;
+    let last = sim.sessions.last()?;
+    if last.discharge_ng_per_ml <= band.high_ng_per_ml {
+        return None;
+    }
+    let ng = |v: f64| with_unit(v, 0, "ng/mL");
+    Some(Alert::info(
+        "discharge_above_band",
+        format!(
+            "At the earliest discharge ({} after the infusion) this model predicts {}, above the {} band ({} to {}; {}). Design default (D): a prompt to look, not a discharge criterion; discharge follows the clinical checks.",
+            minutes_text(observation_minutes),
+            ng(last.discharge_ng_per_ml),
+            band.label.to_lowercase(),
+            crate::numbers::format(band.low_ng_per_ml, 0),
+            ng(band.high_ng_per_ml),
+            band.source,
+        ),
+    ))
 }
 
 /// Minutes from the first session's start to each session's start: the

@@ -121,3 +121,46 @@ fn preview_figures_come_formatted() {
                 .contains("already below")
     );
 }
+
+#[test]
+fn a_level_above_the_band_at_discharge_is_an_information_alert_not_a_criterion() {
+    // Walter Reed 96 kg at 2 mg/mL: 144 mg/h capped at 120 mg/h for 4 h, then 2 h
+    // observation; the default model (Domino) predicts about 167 ng/mL at discharge,
+    // above the 160 ng/mL top of the analgesia band.
+    let p = run(
+        json!({"protocol": "walter-reed-outpatient", "patient": {"weightKg": 96}, "concentrationMgPerMl": 2}),
+        PreviewOptions::default(),
+    )
+    .unwrap();
+    let at_discharge = p.primary.sessions[0].discharge_ng_per_ml;
+    assert!(
+        at_discharge > 160.0 && at_discharge < 175.0,
+        "{at_discharge}"
+    );
+    let note = p
+        .notes
+        .iter()
+        .find(|a| a.code == "discharge_above_band")
+        .expect("the alert");
+    assert_eq!(note.level, ketamine_planner::alert::Level::Info);
+    assert!(
+        note.message.contains("2 h after the infusion")
+            && note.message.contains("not a discharge criterion"),
+        "{}",
+        note.message
+    );
+    assert!(
+        note.message
+            .contains(&format!("{} ng/mL", at_discharge.round())),
+        "{}",
+        note.message
+    );
+    // Schwartzman 0.35 mg/kg/h x 70 kg = 24.5 mg/h: far below the band at discharge.
+    let p = run(
+        json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}),
+        PreviewOptions::default(),
+    )
+    .unwrap();
+    assert!(p.primary.sessions[0].discharge_ng_per_ml < 100.0);
+    assert!(!p.notes.iter().any(|a| a.code == "discharge_above_band"));
+}
