@@ -665,3 +665,125 @@ proptest! {
         let _ = compare(lib(), &[model.as_str(), "domino"], &p, &segments, &o);
     }
 }
+
+mod target {
+    use super::*;
+    use ketamine_planner::pk::target::{solve_target, TargetInput, STEP_MINUTES};
+
+    fn input(target: f64, minutes: f64, hard: f64) -> TargetInput {
+        TargetInput {
+            target_ng_per_ml: target,
+            session_minutes: minutes,
+            reach_minutes: 15.0,
+            // 0.1 mL/h at 1 mg/mL.
+            mg_per_hour_step: 0.1,
+            hard_max_mg_per_hour: hard,
+        }
+    }
+
+    /// Each adult model, 100, 150 and 300 ng/mL over a 4 h session: the steps,
+    /// replayed through the independent RK4 integrator, stay within 10% of the
+    /// target from minute 15 to the end, with at most 4 rate changes an hour.
+    #[test]
+    fn reaches_and_holds_the_target_checked_by_rk4() {
+        for model in ["domino", "clements-250", "hijazi-2003", "kamp-2020"] {
+            let d = derive(lib(), model, &ADULT).unwrap();
+            for target in [100.0, 150.0, 300.0] {
+                let s =
+                    solve_target(lib(), model, &ADULT, &input(target, 240.0, 10_000.0)).unwrap();
+                assert!(s.alerts.is_empty(), "{model} {target}: {:?}", s.alerts);
+                // 240 min: the first step to 15 min, then at most one change every 15 min.
+                assert!(
+                    s.steps.len() <= (240.0 / STEP_MINUTES) as usize,
+                    "{model}: {} steps",
+                    s.steps.len()
+                );
+                for w in s.steps.windows(2) {
+                    assert!(w[1].from_minute - w[0].from_minute >= STEP_MINUTES - 1e-9);
+                }
+                for st in &s.steps {
+                    let tenths = st.mg_per_hour * 10.0;
+                    assert!(
+                        (tenths - tenths.round()).abs() < 1e-6,
+                        "rounded to 0.1 mg/h: {}",
+                        st.mg_per_hour
+                    );
+                }
+                let segments: Vec<RateSegment> = s
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, st)| {
+                        seg(
+                            st.from_minute,
+                            s.steps.get(i + 1).map_or(240.0, |n| n.from_minute),
+                            st.mg_per_hour,
+                        )
+                    })
+                    .collect();
+                let rk = reference::concentrations(&d, &segments, &s.times, 0.01).unwrap();
+                for (t, c) in s.times.iter().zip(&rk) {
+                    if *t >= 15.0 {
+                        assert!(
+                            (c - target).abs() <= 0.10 * target,
+                            "{model} {target} ng/mL at {t} min: RK4 {c:.1}"
+                        );
+                    }
+                }
+                // The loading step is the fastest: the rates fall as the peripheral compartments fill.
+                assert!(s.steps[0].mg_per_hour > s.steps.last().unwrap().mg_per_hour);
+                assert!(s.max_deviation_percent <= 10.0);
+            }
+        }
+    }
+
+    #[test]
+    fn a_rate_at_or_above_the_hard_limit_refuses_the_scheme() {
+        // Domino, 70 kg: 100 ng/mL by minute 15 needs 26.5 mg/h, at or above a 20 mg/h limit.
+        let s = solve_target(lib(), "domino", &ADULT, &input(100.0, 240.0, 20.0)).unwrap();
+        assert!(s.steps.is_empty());
+        assert_eq!(s.alerts.len(), 1);
+        assert_eq!(
+            (s.alerts[0].level, s.alerts[0].code.as_str()),
+            (Level::Hard, "target_needs_rate_above_hard_limit")
+        );
+        assert!(
+            s.alerts[0].message.contains("26.5 mg/h") && s.alerts[0].message.contains("20 mg/h"),
+            "{}",
+            s.alerts[0].message
+        );
+        // Given 2 h to get there, one rate under the limit does it, and the rest hold it.
+        let slow = solve_target(
+            lib(),
+            "domino",
+            &ADULT,
+            &TargetInput {
+                reach_minutes: 120.0,
+                ..input(100.0, 240.0, 20.0)
+            },
+        )
+        .unwrap();
+        assert!(!slow.steps.is_empty(), "{:?}", slow.alerts);
+        assert!(slow.steps.iter().all(|s| s.mg_per_hour < 20.0));
+    }
+
+    #[test]
+    fn bad_inputs_name_their_field() {
+        let e = solve_target(lib(), "domino", &ADULT, &input(5000.0, 240.0, 100.0)).unwrap_err();
+        assert_eq!(e.field, "targetNgPerMl");
+        let e = solve_target(
+            lib(),
+            "domino",
+            &ADULT,
+            &TargetInput {
+                reach_minutes: 5.0,
+                ..input(100.0, 240.0, 100.0)
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "reachMinutes");
+        let e = solve_target(lib(), "no-model", &ADULT, &input(100.0, 240.0, 100.0)).unwrap_err();
+        assert_eq!(e.field, "model");
+        assert!(solve_target(lib(), "domino", &ADULT, &input(f64::NAN, 240.0, 100.0)).is_err());
+    }
+}

@@ -10,6 +10,7 @@ mod models;
 pub mod reference;
 mod solve;
 mod svg;
+pub mod target;
 
 pub use models::{Band, Derived, Library, Model, Parameters, ValidRange, MODELS_JSON};
 pub use svg::svg_plot;

@@ -92,6 +92,16 @@ impl Modes {
         out
     }
 
+    /// Modal states `dt` minutes after `x`, at `rate` mg/min throughout.
+    pub(crate) fn step(&self, x: [f64; 3], rate: f64, dt: f64) -> [f64; 3] {
+        self.advance(&Knot { t: 0.0, rate, x }, dt)
+    }
+
+    /// Plasma concentration (ng/mL) of modal states.
+    pub(crate) fn plasma(x: [f64; 3]) -> f64 {
+        x.iter().sum()
+    }
+
     /// Plasma concentration per (mg/min) at steady state: 1000 / CL.
     #[cfg(test)]
     pub(crate) fn steady_state_per_rate(&self) -> f64 {
