@@ -523,7 +523,7 @@ fn protocol_ref(p: &Protocol, d: &Drug) -> ProtocolRef {
     }
 }
 
-fn decimals_of(resolution: f64) -> usize {
+pub(crate) fn decimals_of(resolution: f64) -> usize {
     if same(resolution, (resolution * 10.0).round() / 10.0) {
         if resolution >= 1.0 {
             0

@@ -20,6 +20,8 @@ pub struct PreviewOptions {
     pub resolution_minutes: Option<f64>,
     pub horizon_minutes: Option<f64>,
     pub threshold_ng_per_ml: Option<f64>,
+    /// For `target`: the plasma level the manual scheme reaches and holds.
+    pub target_ng_per_ml: Option<f64>,
 }
 
 impl PreviewOptions {
@@ -107,6 +109,13 @@ pub fn preview(
     options: &PreviewOptions,
 ) -> Result<Preview> {
     pk::check_drug(&plan.protocol.drug)?;
+    if options.target_ng_per_ml.is_some() {
+        return Err(PlanError::new(
+            "targetNgPerMl",
+            "not_an_option",
+            "A target belongs to solveTarget, not to the preview of the ordered dose.",
+        ));
+    }
     let mut notes = Vec::new();
     let segments = segments(plan, &mut notes)?;
     let marks = marks(plan);
@@ -164,10 +173,11 @@ fn discharge_note(
     Some(Alert::info(
         "discharge_above_band",
         format!(
-            "At the earliest discharge ({} after the infusion) this model predicts {}, above the {} band ({} to {}; {}). Design default (D): a prompt to look, not a discharge criterion; discharge follows the clinical checks.",
+            "At the earliest discharge ({} after the infusion) this model predicts {}, above the band \"{}\" ({} to {}; {}). Design default (D): a prompt to look, not a discharge criterion; discharge follows the clinical checks.",
             minutes_text(observation_minutes),
             ng(last.discharge_ng_per_ml),
-            band.label.to_lowercase(),
+            // As written (no lowercasing: Unicode's case tables cost about 7 KB gzipped).
+            band.label,
             crate::numbers::format(band.low_ng_per_ml, 0),
             ng(band.high_ng_per_ml),
             band.source,
@@ -252,4 +262,191 @@ fn no_rate() -> PlanError {
         "no_rate",
         "No concentration preview: a rate in this plan is refused by a hard limit.",
     )
+}
+
+/// The answer to "which rates reach and hold this level?" for an order:
+/// the manual pump scheme of `pk::target` at the order's concentration and
+/// pump resolution over its session, each step through the plan's own
+/// limits (a hard limit leaves that step without a rate; a soft one needs
+/// acknowledging, as in a plan). A model scheme to program by hand, shown
+/// beside the order: it does not replace the ordered dose.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetPlan {
+    pub target_ng_per_ml: f64,
+    pub model: pk::ModelRef,
+    pub reach_minutes: f64,
+    pub steps: Vec<TargetRow>,
+    pub predicted: Predicted,
+    pub max_deviation_percent: f64,
+    pub alerts: Vec<Alert>,
+    /// No hard limit, and every soft alert acknowledged in the request.
+    pub usable: bool,
+    pub svg: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetRow {
+    pub from_minute: f64,
+    /// `None`: refused by a hard limit.
+    pub ml_per_hour: Option<f64>,
+    pub mg_per_hour: Option<f64>,
+    pub text: TargetRowText,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetRowText {
+    pub from: String,
+    pub ml_per_hour: String,
+    pub mg_per_hour: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Predicted {
+    pub times: Vec<f64>,
+    pub concentrations_ng_per_ml: Vec<f64>,
+}
+
+pub fn target(
+    models: &pk::Library,
+    order: &crate::order::Order,
+    options: &PreviewOptions,
+) -> Result<TargetPlan> {
+    pk::check_drug(&order.drug.id)?;
+    let target = options.target_ng_per_ml.ok_or_else(|| {
+        PlanError::new(
+            "targetNgPerMl",
+            "required",
+            "Enter the target plasma level in ng/mL.",
+        )
+    })?;
+    let model_id = options
+        .model
+        .clone()
+        .unwrap_or_else(|| models.default_model.to_string());
+    let (c, resolution, w) = (
+        order.concentration,
+        order.resolution,
+        order.weights.dosing_weight_kg,
+    );
+    let patient = PkPatient {
+        weight_kg: order.patient.total_kg,
+        age_years: order.age_years(),
+    };
+    let minutes = order.recipe.session_minutes as f64;
+    let scheme = pk::target::solve_target(
+        models,
+        &model_id,
+        &patient,
+        &pk::target::TargetInput {
+            target_ng_per_ml: target,
+            session_minutes: minutes,
+            reach_minutes: pk::target::STEP_MINUTES,
+            mg_per_hour_step: resolution * c,
+            // The plan's limits judge each step below; this only bounds the arithmetic.
+            hard_max_mg_per_hour: pk::MAX_MG_PER_HOUR,
+        },
+    )?;
+    let mut alerts = scheme.alerts.clone();
+    let ml_decimals = crate::plan::decimals_of(resolution);
+    let steps: Vec<TargetRow> = scheme
+        .steps
+        .iter()
+        .map(|s| {
+            let ml = s.mg_per_hour / c;
+            let label = format!(
+                "Target step from minute {}",
+                crate::numbers::format(s.from_minute, 0)
+            );
+            // A pause (0 mL/h) is a pump setting too; only rates are limit-checked.
+            let refused = (ml > 0.0)
+                .then(|| {
+                    crate::limits::check_rate(
+                        order.drug,
+                        &label,
+                        s.mg_per_hour,
+                        ml,
+                        s.mg_per_hour,
+                        w,
+                        &mut alerts,
+                    )
+                })
+                .flatten();
+            let ok = refused.is_none();
+            TargetRow {
+                from_minute: s.from_minute,
+                ml_per_hour: ok.then_some(ml),
+                mg_per_hour: ok.then_some(s.mg_per_hour),
+                text: TargetRowText {
+                    from: minutes_text(s.from_minute as u32),
+                    ml_per_hour: if ok {
+                        with_unit(ml, ml_decimals, "mL/h")
+                    } else {
+                        "no rate".into()
+                    },
+                    mg_per_hour: if ok {
+                        with_unit(s.mg_per_hour, crate::numbers::decimals::MG_PER_HOUR, "mg/h")
+                    } else {
+                        "no rate".into()
+                    },
+                },
+            }
+        })
+        .collect();
+    let mut alerts = crate::limits::dedupe(alerts);
+    for a in &mut alerts {
+        a.acknowledged =
+            a.level == crate::alert::Level::Soft && order.acknowledged.contains(&a.code);
+    }
+    let usable = alerts.iter().all(|a| match a.level {
+        crate::alert::Level::Hard => false,
+        crate::alert::Level::Soft => a.acknowledged,
+        crate::alert::Level::Info => true,
+    });
+    let segments: Vec<RateSegment> = scheme
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| RateSegment {
+            start_min: s.from_minute,
+            end_min: scheme.steps.get(i + 1).map_or(minutes, |n| n.from_minute),
+            mg_per_hour: s.mg_per_hour,
+        })
+        .collect();
+    let sim = pk::simulate(
+        models,
+        &model_id,
+        &patient,
+        &segments,
+        &SimOptions {
+            resolution_minutes: Some(1.0),
+            ..Default::default()
+        },
+    )?;
+    let line = pk::Band {
+        id: "target".into(),
+        label: "Target".into(),
+        low_ng_per_ml: target,
+        high_ng_per_ml: target,
+        source: "solveTarget".into(),
+        tag: "D".into(),
+    };
+    let svg = pk::svg_plot(std::slice::from_ref(&sim), &segments, &[line]);
+    Ok(TargetPlan {
+        target_ng_per_ml: target,
+        model: sim.model.clone(),
+        reach_minutes: scheme.reach_minutes,
+        steps,
+        predicted: Predicted {
+            times: scheme.times,
+            concentrations_ng_per_ml: scheme.concentrations_ng_per_ml,
+        },
+        max_deviation_percent: scheme.max_deviation_percent,
+        alerts,
+        usable,
+        svg,
+    })
 }

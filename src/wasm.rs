@@ -150,6 +150,20 @@ pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
     to_js(&preview)
 }
 
+/// The manual pump scheme that reaches and holds `options.targetNgPerMl`
+/// (`{ targetNgPerMl, model }`) at the request's concentration and pump.
+#[wasm_bindgen(js_name = solveTarget)]
+pub fn solve_target(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let req = self::request(request)?;
+    let options = crate::preview::PreviewOptions::from_value(&read(options, "options")?)?;
+    let order = Order::parse(crate::built_in::library(), &req)?;
+    to_js(&crate::preview::target(
+        crate::built_in::pk_models(),
+        &order,
+        &options,
+    )?)
+}
+
 /// The PK models, bands and their sources, for the model picker.
 #[wasm_bindgen(js_name = pkModels)]
 pub fn pk_models() -> Result<JsValue, JsValue> {

@@ -164,3 +164,62 @@ fn a_level_above_the_band_at_discharge_is_an_information_alert_not_a_criterion()
     assert!(p.primary.sessions[0].discharge_ng_per_ml < 100.0);
     assert!(!p.notes.iter().any(|a| a.code == "discharge_above_band"));
 }
+
+mod solve_target {
+    use super::*;
+    use ketamine_planner::alert::Level;
+    use ketamine_planner::order::Order;
+    use ketamine_planner::preview::target;
+
+    fn scheme(target_ng: f64, acknowledged: &[&str]) -> ketamine_planner::preview::TargetPlan {
+        let lib = Library::default_library().unwrap();
+        let req: PlanRequest = PlanRequest::from_json(
+            &json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "acknowledged": acknowledged}).to_string(),
+        )
+        .unwrap();
+        let order = Order::parse(&lib, &req).unwrap();
+        let options = PreviewOptions {
+            target_ng_per_ml: Some(target_ng),
+            ..Default::default()
+        };
+        target(pk::Library::shipped().unwrap(), &order, &options).unwrap()
+    }
+
+    #[test]
+    fn steps_at_the_orders_concentration_and_pump_through_the_plans_limits() {
+        // Domino, 70 kg, 150 ng/mL by 15 min: 39.7 mg/h = 39.7 mL/h at 1 mg/mL,
+        // 0.567 mg/kg/h: under every limit, so the scheme is usable as it is.
+        let s = scheme(150.0, &[]);
+        assert_eq!(s.steps[0].ml_per_hour, Some(39.7));
+        assert_eq!(s.steps[0].text.ml_per_hour, "39.7 mL/h");
+        assert_eq!(s.steps[1].text.from, "15 min");
+        assert!(s.usable && s.alerts.is_empty(), "{:?}", s.alerts);
+        assert!(s.svg.starts_with("<svg") && s.svg.contains("Target"));
+        assert_eq!(s.predicted.times.len(), 241);
+        // 300 ng/mL: 79.5 mg/h / 70 kg = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit.
+        let s = scheme(300.0, &[]);
+        assert!(s
+            .alerts
+            .iter()
+            .any(|a| a.level == Level::Soft && a.code == "dose_above_soft_limit"));
+        assert!(!s.usable);
+        assert!(scheme(300.0, &["dose_above_soft_limit"]).usable);
+        // 1,000 ng/mL: 265 mg/h = 3.8 mg/kg/h, at or above the 2 mg/kg/h hard limit:
+        // that step has no rate, and the scheme is not usable.
+        let s = scheme(1000.0, &["dose_above_soft_limit"]);
+        assert_eq!(s.steps[0].ml_per_hour, None);
+        assert_eq!(s.steps[0].text.ml_per_hour, "no rate");
+        assert!(s.alerts.iter().any(|a| a.level == Level::Hard));
+        assert!(!s.usable);
+    }
+
+    #[test]
+    fn the_preview_of_the_ordered_dose_refuses_a_target() {
+        let e = run(
+            json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}),
+            PreviewOptions { target_ng_per_ml: Some(150.0), ..Default::default() },
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "targetNgPerMl");
+    }
+}

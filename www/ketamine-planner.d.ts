@@ -197,6 +197,20 @@ export interface Simulation {
   text: Record<string, string>;
 }
 
+export interface TargetPlan {
+  targetNgPerMl: number;
+  model: { id: string; name: string; source: string; tag: string; population: string };
+  /** The first step lasts this long; then a change every 15 min at most. */
+  reachMinutes: number;
+  steps: { fromMinute: number; mlPerHour: number | null; mgPerHour: number | null; text: { from: string; mlPerHour: string; mgPerHour: string } }[];
+  predicted: { times: number[]; concentrationsNgPerMl: number[] };
+  maxDeviationPercent: number;
+  alerts: Alert[];
+  /** No hard limit, and every soft alert acknowledged in the request. */
+  usable: boolean;
+  svg: string;
+}
+
 export interface ContractField {
   path: string;
   kind: { type: 'number' | 'whole' | 'text' | 'flag' | 'codes' } | { type: 'choice'; words: string[] };
@@ -215,6 +229,8 @@ export interface KetaminePlannerApi {
   planForm(form: Record<string, string | boolean | string[]>): FormResult;
   contract(): ContractField[];
   simulate(request: PlanRequest & SimulateOptions, options?: SimulateOptions): Simulation;
+  /** The manual scheme of rates that reaches targetNgPerMl by 15 min and holds it (a model scheme beside the order). */
+  solveTarget(request: PlanRequest & { targetNgPerMl: number; model?: string }, options?: { targetNgPerMl?: number; model?: string }): TargetPlan;
   /** An RFC 5545 calendar of the course; dtstampUtc "YYYYMMDDTHHMMSSZ". */
   ics(request: PlanRequest, dtstampUtc: string): string;
   pkModels(): unknown[];

@@ -196,3 +196,33 @@ test('dist/ketamine-planner.d.ts declares what the engine and the element offer,
     '--moduleResolution', 'bundler', '--allowImportingTsExtensions', 'dist/ketamine-planner.d.ts', 'tests/browser/fixtures/use-types.ts'],
   { cwd: root, stdio: 'pipe' });
 });
+
+test('solveTarget(): the scheme at the request\'s concentration and pump, through the plan\'s limits', async () => {
+  const r = await page.evaluate(() => {
+    const base = { protocol: 'schwartzman-2009', patient: { weightKg: 70 }, concentrationMgPerMl: 1 };
+    const ok = KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150 });
+    const high = KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 300 });
+    const err = (f) => { try { f(); return null; } catch (e) { return { name: e.name, field: e.field, code: e.code }; } };
+    return {
+      first: ok.steps[0], second: ok.steps[1].text.from, usable: ok.usable, svg: ok.svg.slice(0, 4), n: ok.predicted.times.length,
+      highCodes: high.alerts.map((a) => a.code), highUsable: high.usable,
+      missing: err(() => KetaminePlanner.solveTarget(base)),
+      reach: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150, reachMinutes: 30 })),
+      tooHigh: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 5000 })),
+      inPreview: err(() => KetaminePlanner.simulate({ ...base, targetNgPerMl: 150 })),
+    };
+  });
+  // Domino, 70 kg: 150 ng/mL by minute 15 needs 39.7 mg/h = 39.7 mL/h at 1 mg/mL (0.567 mg/kg/h).
+  assert.deepEqual(r.first, { fromMinute: 0, mlPerHour: 39.7, mgPerHour: 39.7, text: { from: '0 min', mlPerHour: '39.7 mL/h', mgPerHour: '39.7 mg/h' } });
+  assert.equal(r.second, '15 min');
+  assert.equal(r.usable, true);
+  assert.equal(r.svg, '<svg');
+  assert.equal(r.n, 241);
+  // 300 ng/mL: 79.5 mg/h = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit, not acknowledged.
+  assert.ok(r.highCodes.includes('dose_above_soft_limit'), r.highCodes.join());
+  assert.equal(r.highUsable, false);
+  assert.deepEqual(r.missing, { name: 'PlanError', field: 'targetNgPerMl', code: 'required' });
+  assert.equal(r.reach.field, 'reachMinutes', 'an unsupported key is refused by name');
+  assert.equal(r.tooHigh.field, 'targetNgPerMl');
+  assert.equal(r.inPreview.field, 'targetNgPerMl', 'the preview of the ordered dose does not take a target');
+});

@@ -39,8 +39,8 @@ function need() {
 /* simulate(request, options) as the core takes it, or one object with the
  * preview's keys in it: those are split off the plan request and passed as
  * `options` (a key also given in `options` wins there). */
-const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl'];
-function simulate(request, options) {
+const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl', 'targetNgPerMl'];
+function splitOptions(request, options) {
   let req = request;
   let split = null;
   if (request && typeof request === 'object' && !Array.isArray(request)) {
@@ -52,8 +52,15 @@ function simulate(request, options) {
     }
   }
   const opts = split ? Object.assign(split, options && typeof options === 'object' ? options : {}) : options;
-  return need().simulate(req, opts);
+  return [req, opts];
 }
+const simulate = (request, options) => need().simulate(...splitOptions(request, options));
+/* solveTarget({ ...request, targetNgPerMl, model }): the scheme of rates that
+ * reaches the target by 15 min and holds it, through the plan's limits. */
+const solveTarget = (request, options) => {
+  const [req, opts] = splitOptions(request, options);
+  return need().solveTarget(req, opts === undefined ? {} : opts);
+};
 
 export const KetaminePlanner = {
   ready,
@@ -63,6 +70,7 @@ export const KetaminePlanner = {
   planForm: (form) => need().planForm(form),
   contract: () => need().contract(),
   simulate,
+  solveTarget,
   ics: (request, dtstampUtc) => need().ics(request, dtstampUtc),
   pkModels: () => need().pkModels(),
 };
