@@ -90,18 +90,98 @@ pub struct DoseOverrides {
     pub step_every_minutes: Option<f64>,
 }
 
+/// A request value whose keys and types the contract has checked: each
+/// field is read at its contract path (`patient.weightKg`); absent or null
+/// is `None`.
+struct Checked<'a>(&'a Value);
+
+impl Checked<'_> {
+    fn at(&self, f: &crate::contract::Field) -> Option<&Value> {
+        f.path
+            .split('.')
+            .try_fold(self.0, |v, key| v.get(key))
+            .filter(|v| **v != Value::Null)
+    }
+    fn number(&self, f: &crate::contract::Field) -> Option<f64> {
+        match self.at(f) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    fn text(&self, f: &crate::contract::Field) -> Option<String> {
+        match self.at(f) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        }
+    }
+    fn flag(&self, f: &crate::contract::Field) -> Option<bool> {
+        match self.at(f) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+    fn codes(&self, f: &crate::contract::Field) -> Vec<String> {
+        match self.at(f) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl PlanRequest {
     /// A request read from its untyped form, after the contract's key and
     /// type check; every problem is reported at once.
     pub fn from_value(value: &Value) -> Result<PlanRequest, FieldErrors> {
         crate::contract::check_request(value).into_result()?;
-        PlanRequest::deserialize(value).map_err(|e| {
-            FieldErrors::from(crate::error::PlanError::new(
-                "request",
-                "invalid_request",
-                format!("The request is not valid: {e}."),
-            ))
-        })
+        Ok(PlanRequest::read(&Checked(value)))
+    }
+
+    /// Reads a request the contract has checked (keys and types), field by
+    /// field at the contract's paths. Hand-written instead of serde's derive
+    /// from `Value`: the derive's visitors cost about 6 KB of the gzipped
+    /// wasm, and a test round-trips every contract field through this.
+    fn read(v: &Checked) -> PlanRequest {
+        use crate::contract as c;
+        PlanRequest {
+            protocol: v.text(&c::PROTOCOL).unwrap_or_default(),
+            patient: Patient {
+                weight_kg: v.number(&c::WEIGHT_KG),
+                weight_lb: v.number(&c::WEIGHT_LB),
+                height_cm: v.number(&c::HEIGHT_CM),
+                sex: v.text(&c::SEX),
+                age_years: v.number(&c::AGE_YEARS),
+                frail: v.flag(&c::FRAIL),
+            },
+            weight_basis: v.text(&c::WEIGHT_BASIS),
+            concentration_mg_per_ml: v.number(&c::CONCENTRATION),
+            pump_resolution_ml_per_hour: v.number(&c::PUMP_RESOLUTION),
+            preparation_volume_ml: v.number(&c::PREPARATION_VOLUME),
+            dose: DoseOverrides {
+                dose_unit: v.text(&c::DOSE_UNIT),
+                start_dose: v.number(&c::START_DOSE),
+                step_dose: v.number(&c::STEP_DOSE),
+                max_dose: v.number(&c::MAX_DOSE),
+                session_dose_mg: v.number(&c::SESSION_DOSE),
+                session_minutes: v.number(&c::SESSION_MINUTES),
+                sessions: v.number(&c::SESSIONS),
+                schedule: v.text(&c::SCHEDULE),
+                observation_minutes: v.number(&c::OBSERVATION_MINUTES),
+                rate_ml_per_hour: v.number(&c::RATE),
+                volume_ml: v.number(&c::VOLUME),
+                volume_minutes: v.number(&c::VOLUME_MINUTES),
+                step_every_minutes: v.number(&c::STEP_EVERY),
+            },
+            acknowledged: v.codes(&c::ACKNOWLEDGED),
+            cautions: v.codes(&c::CAUTIONS),
+            start: v.text(&c::START),
+            previous_course_end: v.text(&c::PREVIOUS_COURSE_END),
+        }
     }
 
     /// The same from JSON text (native callers, tests, fuzzing).

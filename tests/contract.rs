@@ -186,3 +186,43 @@ fn calendar_of_an_unconfirmed_plan_says_so_in_every_event() {
         "{summaries:?}"
     );
 }
+
+/// `PlanRequest::from_value` reads each field at its contract path by hand:
+/// every field of the contract, set to a value of its kind, comes back out
+/// of the request at the same path (a field the reader missed would be
+/// silently dropped, so this must hold for all of them).
+#[test]
+fn every_contract_field_reaches_the_request() {
+    use ketamine_planner::contract::{Kind, FIELDS};
+    let mut request = serde_json::json!({});
+    for (i, f) in FIELDS.iter().enumerate() {
+        let value = match f.kind {
+            Kind::Number | Kind::Whole => serde_json::json!(i as f64 + 1.0),
+            Kind::Choice(words) => serde_json::json!(words[words.len() - 1]),
+            Kind::Text => serde_json::json!(format!("text-{i}")),
+            Kind::Flag => serde_json::json!(true),
+            Kind::Codes => serde_json::json!([format!("code-{i}"), "second"]),
+        };
+        let mut at = &mut request;
+        let parts: Vec<&str> = f.path.split('.').collect();
+        for p in &parts[..parts.len() - 1] {
+            at = at
+                .as_object_mut()
+                .unwrap()
+                .entry(*p)
+                .or_insert(serde_json::json!({}));
+        }
+        at[parts[parts.len() - 1]] = value;
+    }
+    let req = ketamine_planner::request::PlanRequest::from_json(&request.to_string()).unwrap();
+    let back = serde_json::to_value(&req).unwrap();
+    for f in FIELDS.iter() {
+        let pointer = format!("/{}", f.path.replace('.', "/"));
+        assert_eq!(
+            back.pointer(&pointer),
+            request.pointer(&pointer),
+            "{}",
+            f.path
+        );
+    }
+}
