@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Inputs as typed, keyed by each input's `name` (= its request field).
 /// An empty string means "not entered".
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Form {
     pub protocol: String,
@@ -90,16 +91,60 @@ pub fn plan_form_value(lib: &Library, value: &Value) -> FormResult {
     if let Err(e) = contract::check_form(value).into_result() {
         return FormResult::refused(e);
     }
-    match Form::deserialize(value) {
-        Ok(form) => plan_form(lib, &form),
-        Err(e) => FormResult::refused(
-            PlanError::new(
-                "form",
-                "invalid_form",
-                format!("The form is not valid: {e}."),
-            )
-            .into(),
-        ),
+    plan_form(lib, &Form::read(value))
+}
+
+impl Form {
+    /// The form as the contract checked it (keys are input names, values
+    /// text as typed, `frail` yes/no, two lists): read by hand, as requests
+    /// are (`request::PlanRequest::from_value`), not by serde's derive.
+    fn read(value: &Value) -> Form {
+        let get = |name: &str| value.get(name).filter(|v| **v != Value::Null);
+        let text = |name: &str| match get(name) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let weight = |name: &str| get(name).map(|_| text(name));
+        let list = |name: &str| match get(name) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Form {
+            protocol: text("protocol"),
+            weight_kg: weight("weightKg"),
+            weight_lb: weight("weightLb"),
+            height_cm: text("heightCm"),
+            sex: text("sex"),
+            age_years: text("ageYears"),
+            frail: matches!(get("frail"), Some(Value::Bool(true))),
+            weight_basis: text("weightBasis"),
+            concentration_mg_per_ml: text("concentrationMgPerMl"),
+            pump_resolution_ml_per_hour: text("pumpResolutionMlPerHour"),
+            preparation_volume_ml: text("preparationVolumeMl"),
+            dose_unit: text("doseUnit"),
+            start_dose: text("startDose"),
+            step_dose: text("stepDose"),
+            max_dose: text("maxDose"),
+            session_dose_mg: text("sessionDoseMg"),
+            session_minutes: text("sessionMinutes"),
+            sessions: text("sessions"),
+            schedule: text("schedule"),
+            observation_minutes: text("observationMinutes"),
+            rate_ml_per_hour: text("rateMlPerHour"),
+            volume_ml: text("volumeMl"),
+            volume_minutes: text("volumeMinutes"),
+            step_every_minutes: text("stepEveryMinutes"),
+            start: text("start"),
+            previous_course_end: text("previousCourseEnd"),
+            acknowledged: list("acknowledged"),
+            cautions: list("cautions"),
+        }
     }
 }
 
@@ -194,6 +239,39 @@ fn text(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// `Form::read` reads every input of the contract by its name (a name it
+    /// missed would silently be "not entered").
+    #[test]
+    fn every_contract_input_reaches_the_form() {
+        use crate::contract::{Kind, FIELDS};
+        let mut entries = Vec::new();
+        for (i, f) in FIELDS.iter().enumerate() {
+            let v = match f.kind {
+                Kind::Flag => Value::Bool(true),
+                Kind::Codes => Value::List(vec![Value::Text(format!("c{i}"))]),
+                _ => Value::Text(format!("t{i}")),
+            };
+            entries.push((f.name().to_string(), v));
+        }
+        let form = serde_json::to_value(Form::read(&Value::Object(entries.clone()))).unwrap();
+        for (name, v) in entries {
+            let want = match v {
+                Value::Bool(b) => serde_json::json!(b),
+                Value::Text(t) => serde_json::json!(t),
+                Value::List(items) => serde_json::json!(items
+                    .iter()
+                    .map(|i| match i {
+                        Value::Text(t) => t.clone(),
+                        _ => String::new(),
+                    })
+                    .collect::<Vec<_>>()),
+                _ => serde_json::Value::Null,
+            };
+            assert_eq!(form.get(&name), Some(&want), "{name}");
+        }
+    }
+
     use super::*;
 
     fn form(weight: &str, conc: &str) -> Form {
