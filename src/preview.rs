@@ -30,14 +30,34 @@ impl PreviewOptions {
     pub fn from_value(
         value: &crate::value::Value,
     ) -> std::result::Result<Self, crate::error::FieldErrors> {
+        use crate::value::Value;
         crate::contract::check_options(value).into_result()?;
-        PreviewOptions::deserialize(value).map_err(|e| {
-            PlanError::new(
-                "options",
-                "invalid_options",
-                format!("The options are not valid: {e}."),
-            )
-            .into()
+        // Read by hand after the contract's check, as requests are.
+        let get = |k: &str| value.get(k).filter(|v| **v != Value::Null);
+        let number = |k: &str| match get(k) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        };
+        let text = |k: &str| match get(k) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        Ok(PreviewOptions {
+            model: text("model"),
+            compare: match get("compare") {
+                Some(Value::List(items)) => items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Value::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            resolution_minutes: number("resolutionMinutes"),
+            horizon_minutes: number("horizonMinutes"),
+            threshold_ng_per_ml: number("thresholdNgPerMl"),
+            target_ng_per_ml: number("targetNgPerMl"),
         })
     }
 }

@@ -105,6 +105,14 @@ impl<'a> At<'a> {
         PlanError::new(path, code, message)
     }
 
+    fn wrong(&self, key: &str, expected: &str, found: &Value) -> PlanError {
+        Self::error(
+            self.child(key),
+            "wrong_type",
+            format!("Expected {expected}, found {}.", found.describe()),
+        )
+    }
+
     /// An object with only these keys (an unknown key is refused, by name).
     fn object(path: String, value: &'a Value, keys: &[&str]) -> Result<At<'a>> {
         let Value::Object(entries) = value else {
@@ -151,11 +159,7 @@ impl<'a> At<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Text(t)) => Ok(Some(t.as_str())),
-            Some(v) => Err(Self::error(
-                self.child(key),
-                "wrong_type",
-                format!("Expected text, found {}.", v.describe()),
-            )),
+            Some(v) => Err(self.wrong(key, "text", v)),
         }
     }
 
@@ -178,11 +182,7 @@ impl<'a> At<'a> {
                     }
                 ),
             )),
-            Some(v) => Err(Self::error(
-                self.child(key),
-                "wrong_type",
-                format!("Expected a number, found {}.", v.describe()),
-            )),
+            Some(v) => Err(self.wrong(key, "a number", v)),
         }
     }
 
@@ -190,11 +190,7 @@ impl<'a> At<'a> {
         match self.get(key) {
             None => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(v) => Err(Self::error(
-                self.child(key),
-                "wrong_type",
-                format!("Expected true or false, found {}.", v.describe()),
-            )),
+            Some(v) => Err(self.wrong(key, "true or false", v)),
         }
     }
 
@@ -206,11 +202,7 @@ impl<'a> At<'a> {
                 .enumerate()
                 .map(|(i, v)| (format!("{}[{i}]", self.child(key)), v))
                 .collect()),
-            Some(v) => Err(Self::error(
-                self.child(key),
-                "wrong_type",
-                format!("Expected a list, found {}.", v.describe()),
-            )),
+            Some(v) => Err(self.wrong(key, "a list", v)),
         }
     }
 
@@ -400,9 +392,7 @@ impl GivenSession {
         for (path, v) in s.list("rateChanges")? {
             let r = At::object(path, v, &["time", "mlPerHour"])?;
             rate_changes.push((
-                after_start(r.time("time", date)?).ok_or_else(|| {
-                    PlanError::new(r.child("time"), "required", "The field time is missing.")
-                })?,
+                r.required("time", after_start(r.time("time", date)?))?,
                 r.required("mlPerHour", r.number("mlPerHour", (0.0, 1000.0), "mL/h")?)?,
             ));
         }
@@ -440,9 +430,7 @@ impl GivenSession {
                 ],
             )?;
             vitals.push(Vitals {
-                at: after_start(r.time("time", date)?).ok_or_else(|| {
-                    PlanError::new(r.child("time"), "required", "The field time is missing.")
-                })?,
+                at: r.required("time", after_start(r.time("time", date)?))?,
                 systolic: r.number("systolic", SYSTOLIC, "mmHg")?,
                 diastolic: r.number("diastolic", DIASTOLIC, "mmHg")?,
                 heart_rate: r.number("heartRate", HEART_RATE, "/min")?,

@@ -85,7 +85,8 @@ pub struct BoosterDue {
 pub struct Ledger {
     pub courses: Vec<LedgerCourse>,
     pub total_given_mg: f64,
-    pub text: String,
+    /// "1,118 mg"
+    pub total_given_text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,7 +99,16 @@ pub struct LedgerCourse {
     pub given_mg: Option<f64>,
     /// Days from the end of the previous course to this one's start.
     pub days_since_previous: Option<i64>,
-    pub text: String,
+    pub text: LedgerText,
+}
+
+/// The ledger's numbers as the page shows them ("480 mg", "not recorded").
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerText {
+    pub protocol: String,
+    pub planned_mg: String,
+    pub given_mg: String,
 }
 
 fn percent_less(baseline: f64, now: f64) -> Option<f64> {
@@ -300,18 +310,12 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
             planned_mg: planned,
             given_mg,
             days_since_previous: gap,
-            text: format!(
-                "Course {}: {} to {}, {}; planned {}, given {}{}",
-                i + 1,
-                start,
-                end,
-                plan.protocol.name,
-                planned.map_or("no dose".into(), |m| with_unit(m, decimals::MG, "mg")),
-                given_mg.map_or("not recorded".into(), |m| with_unit(m, decimals::MG, "mg")),
-                gap.map_or(String::new(), |d| format!(
-                    "; {d} days after the previous course"
-                )),
-            ),
+            text: LedgerText {
+                protocol: plan.protocol.name.to_string(),
+                planned_mg: planned.map_or("no dose".into(), |m| with_unit(m, decimals::MG, "mg")),
+                given_mg: given_mg
+                    .map_or("not recorded".into(), |m| with_unit(m, decimals::MG, "mg")),
+            },
         });
     }
 
@@ -323,11 +327,7 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
         courses,
         booster_due,
         ledger: Ledger {
-            text: format!(
-                "{} courses, {} given in all.",
-                ledger_courses.len(),
-                with_unit(total, decimals::MG, "mg")
-            ),
+            total_given_text: with_unit(total, decimals::MG, "mg"),
             courses: ledger_courses,
             total_given_mg: total,
         },

@@ -93,7 +93,14 @@ fn relief_window_booster_ledger_and_alerts_over_three_courses() {
     // 2026-12-07 to 2027-02-08 = 63 days; 2027-02-08 to 2027-02-22 = 14 days.
     let gaps: Vec<_> = l.courses.iter().map(|c| c.days_since_previous).collect();
     assert_eq!(gaps, vec![None, Some(63), Some(14)]);
-    assert_eq!(l.text, "3 courses, 1,118 mg given in all.");
+    assert_eq!(l.total_given_text, "1,118 mg");
+    assert_eq!(
+        (
+            l.courses[2].text.planned_mg.as_str(),
+            l.courses[2].text.given_mg.as_str()
+        ),
+        ("980 mg", "158 mg")
+    );
     let codes: Vec<_> = r.alerts.iter().map(|a| a.code.as_str()).collect();
     // 14 days raises the re-treatment alert (not 63); 490 > 480 mg; one session stopped early.
     assert_eq!(
