@@ -59,7 +59,13 @@ fn band_text(b: &Band) -> String {
     } else {
         format!("{lo} to {hi} ng/mL")
     };
-    escape(&format!("{} {range} ({}): {ORIENTATION}", b.label, b.tag))
+    // The level a clinician asked for (solveTarget) is a target; the bands are not.
+    let what = if b.id == "target" {
+        "the level asked for"
+    } else {
+        ORIENTATION
+    };
+    escape(&format!("{} {range} ({}): {what}", b.label, b.tag))
 }
 
 /// Positive-rate stretches merged into [start, end] hours.

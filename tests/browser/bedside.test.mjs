@@ -54,7 +54,13 @@ for (const [state, viewport, colorScheme] of [
   test(`axe-core: no violation, best practice included, ${state}`, () => onOffline(async (p, page) => {
     if (state !== 'empty') await walterReed(p, state.includes('invalid') ? '7O' : '80');
     if (state.includes('invalid')) assert.match((await p.message('weightKg')).text, /digits/i);
-    else if (state !== 'empty') assert.equal(await p.text('mlPerHour'), '60 mL/h');
+    else if (state !== 'empty') {
+      assert.equal(await p.text('mlPerHour'), '60 mL/h');
+      // The preview and a target scheme drawn, so their tables and charts are checked too.
+      await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
+      await p.el('[data-role=pk-target]').fill('150');
+      await p.el('.pk-target-steps').waitFor();
+    }
     assert.deepEqual(await axeViolations(page), []);
   }, { viewport, colorScheme }));
 }

@@ -527,3 +527,32 @@ test('patient handout of a 5-day infusion with boosters: the stay, liver tests, 
   const pages = (( await page.pdf({ format: 'A4' })).toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.equal(pages, 1, `${pages} pages`);
 }));
+
+test('target level: the manual scheme as a table and a curve with the target line, strict entry, never stale', () => onOfflinePage(async (p, page) => {
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
+  await p.el('[data-role=pk-target]').fill('150');
+  await p.el('[data-role=pk-target-svg] svg').waitFor({ timeout: 5000 });
+  const rows = await p.el('.pk-target-steps tbody').locator('tr').allInnerTexts();
+  // Domino, 70 kg: 39.7 mL/h at 1 mg/mL for the first 15 min, then lower every 15 min over 4 h.
+  assert.equal(rows.length, 16);
+  assert.match(rows[0], /^0 min\s+39\.7 mL\/h\s+39\.7 mg\/h$/);
+  assert.match(rows[1], /^15 min\s/);
+  assert.match(await p.el('[data-role=pk-target-svg]').textContent(), /Target 150 ng\/mL \(D\): the level asked for/);
+  // Malformed entry: refused at the field, nothing left on screen.
+  await p.el('[data-role=pk-target]').fill('1e2');
+  assert.equal(await p.el('[data-role=pk-target-msg]').textContent(), 'Only digits and one decimal point are allowed.');
+  assert.equal(await p.el('[data-role=pk-target]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await p.el('.pk-target-steps').count(), 0);
+  assert.equal(await p.el('[data-role=pk-target-svg] svg').count(), 0);
+  // A plan edit clears the old scheme at once; the new one follows with the preview.
+  await p.el('[data-role=pk-target]').fill('300');
+  await p.el('.pk-target-steps').waitFor();
+  // 300 ng/mL: 79.5 mg/h = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit: not usable until acknowledged.
+  assert.match(await p.el('[data-role=pk-target-out]').textContent(), /Not usable as it stands/);
+  await p.type('weightKg', '80');
+  assert.equal(await p.el('.pk-target-steps').count(), 0, 'no scheme of the old weight');
+  await p.el('.pk-target-steps').waitFor({ timeout: 5000 });
+}));
