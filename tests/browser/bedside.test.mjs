@@ -219,7 +219,7 @@ for (const width of [375, 768]) {
 test('375 px: chart labels stay at least 10 px, the charts scroll sideways by keyboard', () => onOffline(async (p, page) => {
   await walterReed(p);
   await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
-  const charts = await page.locator('ketamine-planner').evaluate((h) => [...h.shadowRoot.querySelectorAll('.ext .slot')].map((slot) => {
+  const charts = await page.locator('ketamine-planner').evaluate((h) => [...h.shadowRoot.querySelectorAll('.ext .slot:has(svg)')].map((slot) => {
     const heights = [...slot.querySelectorAll('svg text')].map((t) => t.getBoundingClientRect().height).filter((x) => x > 0);
     const svg = slot.querySelector('svg');
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
