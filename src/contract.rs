@@ -352,7 +352,8 @@ pub fn in_range(field: &str, value: f64, min: f64, max: f64, unit: &str) -> Resu
     if value < min || value > max {
         let lo = crate::numbers::format(min, 2);
         let hi = crate::numbers::format(max, 2);
-        let text = format!("Must be from {lo} to {hi} {unit}.").replace(" .", ".");
+        let space = if unit.is_empty() { "" } else { " " };
+        let text = format!("Must be from {lo} to {hi}{space}{unit}.");
         return Err(PlanError::new(field, "out_of_range", text));
     }
     Ok(value)
