@@ -225,6 +225,28 @@ const pkScenarios = [
 ];
 const pk = [];
 for (const [label, request, options, goal] of pkScenarios) pk.push([label, goal, await preview(request, options)]);
+
+// solveTarget (issue 13): the manual scheme for 150 ng/mL, a 4 h session and a 5-day infusion.
+async function target(request) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.evaluate(() => window.KetaminePlanner.ready);
+  return page.evaluate(({ request, runs }) => {
+    const K = window.KetaminePlanner;
+    const times = [];
+    let steps = 0;
+    for (let i = 0; i < runs + 3; i++) {
+      const t0 = performance.now();
+      steps = K.solveTarget({ ...request, targetNgPerMl: 150 }).steps.length;
+      if (i >= 3) times.push(performance.now() - t0);
+    }
+    return { times, steps };
+  }, { request, runs: PREVIEW_RUNS }).finally(() => page.close());
+}
+const targets = [];
+for (const [label, protocol] of [['4 h session (schwartzman-2009)', 'schwartzman-2009'], ['5-day infusion (getson-inpatient)', 'getson-inpatient']]) {
+  targets.push([label, await target(pkRequest(protocol))]);
+}
 await context.close();
 rmSync(profile, { recursive: true, force: true });
 
@@ -275,6 +297,10 @@ for (const [label, goal, t] of pk) {
   console.log(`      draw (parse, insert, style, layout, paint): ${fig(t.draw)}` +
     `  [parse and insert ${ms(quantile(t.parsed, 0.5))}, style and layout ${ms(quantile(t.laid, 0.5))}, paint and the rest of the frame ${ms(quantile(t.draw.map((x, i) => x - t.parsed[i] - t.laid[i]), 0.5))}: medians]`);
   console.log(`      computed and drawn: ${fig(t.total)}` + (goal ? `   goal < 16 ms: ${verdict(quantile(t.total, 0.95) < 16)} (p95)` : ''));
+}
+console.log('');
+for (const [label, t] of targets) {
+  console.log(`solveTarget 150 ng/mL, ${label}: ${t.steps} steps; median ${ms(quantile(t.times, 0.5))}, p95 ${ms(quantile(t.times, 0.95))}`);
 }
 const load = (await import('node:os')).loadavg()[0];
 console.log(`(machine load average ${load.toFixed(2)} on ${(await import('node:os')).cpus().length} cores: figures are noisy when other work runs)`);
