@@ -698,10 +698,9 @@ fn schedule(
             "schedule",
             "not_offered",
             format!(
-                "This protocol's schedule is {:?}; use the custom protocol for another.",
-                p.course.schedule
-            )
-            .to_ascii_lowercase(),
+                "This protocol's schedule is {}; use the custom protocol for another.",
+                p.course.schedule.word()
+            ),
         ));
     }
     provenance.push(from(
