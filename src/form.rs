@@ -100,21 +100,9 @@ impl Form {
     /// are (`request::PlanRequest::from_value`), not by serde's derive.
     fn read(value: &Value) -> Form {
         let get = |name: &str| value.get(name).filter(|v| **v != Value::Null);
-        let text = |name: &str| match get(name) {
-            Some(Value::Text(t)) => t.clone(),
-            _ => String::new(),
-        };
+        let text = |name: &str| get(name).and_then(Value::as_text).unwrap_or("").to_string();
         let weight = |name: &str| get(name).map(|_| text(name));
-        let list = |name: &str| match get(name) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|i| match i {
-                    Value::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let list = |name: &str| get(name).map_or_else(Vec::new, Value::texts);
         Form {
             protocol: text("protocol"),
             weight_kg: weight("weightKg"),

@@ -34,26 +34,11 @@ impl PreviewOptions {
         crate::contract::check_options(value).into_result()?;
         // Read by hand after the contract's check, as requests are.
         let get = |k: &str| value.get(k).filter(|v| **v != Value::Null);
-        let number = |k: &str| match get(k) {
-            Some(Value::Number(n)) => Some(*n),
-            _ => None,
-        };
-        let text = |k: &str| match get(k) {
-            Some(Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        };
+        let number = |k: &str| get(k).and_then(Value::as_number);
+        let text = |k: &str| get(k).and_then(Value::as_text).map(str::to_string);
         Ok(PreviewOptions {
             model: text("model"),
-            compare: match get("compare") {
-                Some(Value::List(items)) => items
-                    .iter()
-                    .filter_map(|i| match i {
-                        Value::Text(t) => Some(t.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
+            compare: get("compare").map_or_else(Vec::new, Value::texts),
             resolution_minutes: number("resolutionMinutes"),
             horizon_minutes: number("horizonMinutes"),
             threshold_ng_per_ml: number("thresholdNgPerMl"),

@@ -103,16 +103,10 @@ impl Checked<'_> {
             .filter(|v| **v != Value::Null)
     }
     fn number(&self, f: &crate::contract::Field) -> Option<f64> {
-        match self.at(f) {
-            Some(Value::Number(n)) => Some(*n),
-            _ => None,
-        }
+        self.at(f).and_then(Value::as_number)
     }
     fn text(&self, f: &crate::contract::Field) -> Option<String> {
-        match self.at(f) {
-            Some(Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        }
+        self.at(f).and_then(Value::as_text).map(str::to_string)
     }
     fn flag(&self, f: &crate::contract::Field) -> Option<bool> {
         match self.at(f) {
@@ -121,16 +115,7 @@ impl Checked<'_> {
         }
     }
     fn codes(&self, f: &crate::contract::Field) -> Vec<String> {
-        match self.at(f) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|i| match i {
-                    Value::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.at(f).map_or_else(Vec::new, Value::texts)
     }
 }
 

@@ -70,6 +70,31 @@ impl Value {
         }
     }
 
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The texts of a list (codes, ids); anything else gives none.
+    pub fn texts(&self) -> Vec<String> {
+        match self {
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| i.as_text().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// What the value is, in words a clinician reads in a message.
     pub fn describe(&self) -> String {
         match self {
