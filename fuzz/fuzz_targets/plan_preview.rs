@@ -1,13 +1,15 @@
 //! Proves that the concentration preview of a plan (`preview::preview`, the
 //! wasm `simulate` call) never panics: a structured request (see `Request`)
 //! is planned, and each plan made is previewed under any model choice,
-//! overlay list, resolution, horizon and threshold.
+//! overlay list, resolution, horizon and threshold; and its target scheme
+//! (`preview::target`, the wasm `solveTarget`) for any target level.
 #![no_main]
 
 use arbitrary::Arbitrary;
+use ketamine_planner::order::Order;
 use ketamine_planner::pk;
 use ketamine_planner::plan::plan;
-use ketamine_planner::preview::{preview, PreviewOptions};
+use ketamine_planner::preview::{preview, target, PreviewOptions};
 use ketamine_planner_fuzz::{Choice, Num, Request, LIBRARY};
 use libfuzzer_sys::fuzz_target;
 
@@ -20,6 +22,7 @@ struct Input {
     resolution_minutes: Option<Num>,
     horizon_minutes: Option<Num>,
     threshold_ng_per_ml: Option<Num>,
+    target_ng_per_ml: Option<Num>,
 }
 
 fuzz_target!(|i: Input| {
@@ -44,6 +47,7 @@ fuzz_target!(|i: Input| {
         resolution_minutes: i.resolution_minutes.map(Num::value),
         horizon_minutes: i.horizon_minutes.map(Num::value),
         threshold_ng_per_ml: i.threshold_ng_per_ml.map(Num::value),
+        target_ng_per_ml: None,
     };
     if let Ok(shown) = preview(models, &p, req.patient.age_years, &options) {
         for c in &shown.primary.concentrations_ng_per_ml {
@@ -51,6 +55,20 @@ fuzz_target!(|i: Input| {
                 c.is_finite() && *c >= 0.0,
                 "invariant: concentration {c} in a returned preview"
             );
+        }
+    }
+    if let (Ok(order), Some(t)) = (Order::parse(&LIBRARY, &req), i.target_ng_per_ml) {
+        let options = PreviewOptions {
+            target_ng_per_ml: Some(t.value()),
+            ..options
+        };
+        if let Ok(scheme) = target(models, &order, &options) {
+            for c in &scheme.predicted.concentrations_ng_per_ml {
+                assert!(
+                    c.is_finite() && *c >= 0.0,
+                    "invariant: concentration {c} in a target scheme"
+                );
+            }
         }
     }
 });
