@@ -250,6 +250,9 @@ export interface KetaminePlannerElement extends HTMLElement {
   theme: string | null;
   /** heading-level: "1" when the element is the page, else its title is an h2. */
   headingLevel: string | null;
+  /** A link to the current inputs (URL fragment: planner and library versions,
+   * the rate they gave; never acknowledgements). Opening it restores them. */
+  readonly permalink: string;
   /** Prints the bedside sheet, the patient handout or the bag or syringe label. */
   print(mode: 'sheet' | 'handout' | 'label'): void;
 }

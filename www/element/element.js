@@ -13,6 +13,7 @@ import { Course, courseMarkup, downloadIcs } from './course.js';
 import { Preview, previewMarkup } from './preview.js';
 import { Paper, printMarkup } from './print.js';
 import { adoptStyles } from './styles.js';
+import { encodeLink, decodeLink } from './link.js';
 
 const ATTRIBUTES = {
   protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution',
@@ -42,7 +43,11 @@ function headerMarkup(lib, version) {
 <p class="use"><b>${TEXT.intendedUse.lead}</b> ${TEXT.intendedUse.text}</p>
 <div class="actions"><button type="button" class="skip" data-action="results">${TEXT.skip}</button>
 <button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button>
-<button type="button" data-action="print-label">${TEXT.actions.label}</button></div></div>`;
+<button type="button" data-action="print-label">${TEXT.actions.label}</button>
+<button type="button" data-action="copy-link">${TEXT.actions.copyLink}</button></div>
+<div class="link-note" data-role="link-note" role="status" hidden><p data-role="link-text"></p>
+<input type="text" readonly data-role="link-copy" aria-label="${TEXT.actions.copyLink}" hidden>
+<button type="button" data-action="use-link" hidden>${TEXT.link.use}</button></div></div>`;
 }
 
 function referencesMarkup(lib) {
@@ -155,7 +160,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._form.unit.addEventListener('change', () => { this._form.setWeightUnit(this._form.unit.value, true); this._schedule(); });
     const alerts = root.querySelector('[data-field=alerts]');
     alerts.addEventListener('change', (e) => { if (this._alerts.onEvent(e)) this._schedule(); });
-    alerts.addEventListener('input', (e) => { this._alerts.onEvent(e); this._paper.show(this._plan, this._form, this._alerts.printed(this._plan ? this._plan.alerts : [])); });
+    alerts.addEventListener('input', (e) => { this._alerts.onEvent(e); this._paper.show(this._plan, this._form, this._alerts.printed(this._plan ? this._plan.alerts : []), this.permalink.slice(-8)); });
     this._form.concChips.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-value]');
       if (!b) return;
@@ -171,9 +176,77 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       else if (action === 'print-handout') this.print('handout');
       else if (action === 'print-label') this.print('label');
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
+      else if (action === 'copy-link') this._copyLink();
+      else if (action === 'use-link' && this._pendingLink) { this._applyLink(this._pendingLink); }
       else if (action === 'results') { e.preventDefault(); this._results.role.pump.scrollIntoView({ block: 'start' }); this._results.role.pump.focus({ preventScroll: true }); }
     });
     this._built = true;
+    this._openLink(window.location.hash);
+  }
+
+  /** The link to these inputs (see link.js): the page's address with the inputs in its fragment. */
+  get permalink() {
+    if (!this._built) return '';
+    const first = this._plan && this._plan.levels && this._plan.levels[0];
+    const rate = first ? first.text.mlPerHour : TEXT.link.noRate;
+    const page = window.location.href.split('#')[0];
+    return page + encodeLink(this._form.values(), { planner: KetaminePlanner.version, library: KetaminePlanner.library().version }, rate);
+  }
+
+  _linkNote(text, { copy = '', use = false } = {}) {
+    const r = this._root;
+    r.querySelector('[data-role=link-note]').hidden = !text;
+    r.querySelector('[data-role=link-text]').textContent = text;
+    const field = r.querySelector('[data-role=link-copy]');
+    field.hidden = !copy;
+    field.value = copy;
+    r.querySelector('[data-action=use-link]').hidden = !use;
+  }
+
+  async _copyLink() {
+    const link = this.permalink;
+    try {
+      await navigator.clipboard.writeText(link);
+      this._linkNote(TEXT.link.copied);
+    } catch (e) {
+      this._linkNote(TEXT.link.copyBySelecting, { copy: link });
+      this._root.querySelector('[data-role=link-copy]').select();
+    }
+  }
+
+  /** A link in the page's address: restored when it can be trusted and made
+   * with this library; with another library the change is shown first. */
+  _openLink(hash) {
+    const got = decodeLink(hash);
+    if (!got) return;
+    if (got.error) { this._linkNote(TEXT.link[got.error]); return; }
+    const link = got.link;
+    const check = KetaminePlanner.planForm(link.form);
+    // A key this planner does not take (the contract's refusal), a value of
+    // another kind than the inputs give (text; frail yes/no; cautions a
+    // list), or acknowledgements, which a link never carries: refused whole.
+    const kind = ([k, v]) => (k === 'frail' ? typeof v === 'boolean'
+      : k === 'cautions' ? Array.isArray(v) && v.every((c) => typeof c === 'string') : k !== 'acknowledged' && typeof v === 'string');
+    const wrong = Object.entries(link.form).find((e) => !kind(e));
+    if (wrong || (check.error && check.error.code === 'unknown_field')) {
+      this._linkNote(say('link.invalid', { error: wrong ? wrong[0] : check.error.message }));
+      return;
+    }
+    const library = KetaminePlanner.library().version;
+    if (link.library !== library) {
+      const first = check.plan && check.plan.levels && check.plan.levels[0];
+      this._pendingLink = link;
+      this._linkNote(say('link.otherLibrary', { then: link.library, rateThen: link.rate, now: library, rateNow: first ? first.text.mlPerHour : TEXT.link.noRate }), { use: true });
+      return;
+    }
+    this._applyLink(link);
+  }
+
+  _applyLink(link) {
+    this._pendingLink = null;
+    this._form.restore(link.form);
+    this._compute();
+    this._linkNote(say('link.restored', { planner: link.planner }));
   }
 
   _onInput(e) {
@@ -220,7 +293,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     if (plan) this._alerts.show(plan.alerts || []); else this._alerts.clear();
     this._course.show(plan, !!this._request);
     this._preview.schedule(this._request);
-    this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []));
+    this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []), this.permalink.slice(-8));
     if (plan || this._hadPlanEvent) {
       this._hadPlanEvent = !!plan;
       this.dispatchEvent(new CustomEvent('plan-change', { detail: plan, bubbles: true, composed: true }));

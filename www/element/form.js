@@ -145,6 +145,23 @@ ${this.date('previousCourseEnd', 'date')}</fieldset>
     return form;
   }
 
+  /** Puts back inputs saved by values() (a permalink): the protocol first,
+   * as it decides the custom fields; then every input as it was typed. */
+  restore(values) {
+    this.inputs.protocol.value = values.protocol || '';
+    this.protocolChanged();
+    this.setWeightUnit('weightLb' in values ? 'lb' : 'kg', false);
+    this.weight.value = values[this.weight.name] || '';
+    for (const n of this.textNames) {
+      if (n in values && this.inputs[n] && n !== 'protocol') this.inputs[n].value = values[n];
+      if (n in values) this.touched.add(n);
+    }
+    this.frail.checked = values.frail === true;
+    const ticked = new Set(values.cautions || []);
+    for (const c of this.form.querySelectorAll('input[name=cautions]')) c.checked = ticked.has(c.value);
+    this.doseUnitChanged();
+  }
+
   /** Ticked cautions, as their labels read. */
   tickedCautions() {
     return [...this.form.querySelectorAll('input[name=cautions]:checked')].map((c) => c.parentNode.textContent.trim());

@@ -104,8 +104,9 @@ export class Paper {
     render(this.label, this.mode !== 'label' ? html`` : labelMarkup(plan));
   }
 
-  /** @param form the Form; @param acknowledged lines from Alerts.printed() */
-  show(plan, form, acknowledged) {
+  /** @param form the Form; @param acknowledged lines from Alerts.printed();
+   * @param fingerprint the last 8 characters of the inputs' link (link.js) */
+  show(plan, form, acknowledged, fingerprint) {
     const f = form.inputs;
     const p = f.protocol.selectedOptions[0];
     const rows = [
@@ -129,7 +130,7 @@ export class Paper {
       patient: R.patient, weight: rows[1][1] || '—', date: day || '—', protocol: plan && plan.protocol ? plan.protocol.name : rows[0][1] || '—',
     }), planStatus(plan)];
     this.header.set(...this.headerText, this.mode);
-    setText(this.printed, say('print.printed', { stamp: nowStamp(), version: this.version, library: this.libraryVersion, status: planStatus(plan) }));
+    setText(this.printed, say('print.printed', { stamp: nowStamp(), version: this.version, library: this.libraryVersion, status: planStatus(plan), fingerprint }));
     this.showHandout(plan);
   }
 }
