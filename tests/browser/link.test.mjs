@@ -111,3 +111,37 @@ test('50 cut, altered or foreign links restore nothing and say why', async () =>
     assert.match(s.note, /nothing was restored|not a ketamine planner link/, h);
   }
 });
+
+test('the printed sheet carries the link as a QR code that an independent decoder reads back', async () => {
+  const esbuild = await import('esbuild');
+  // @paulmillr/qr's decoder (a dev dependency; the page draws with uqr): an independent reading.
+  const decoder = esbuild.buildSync({
+    stdin: { contents: 'import decodeQR from "@paulmillr/qr/decode.js"; window.__decodeQR = decodeQR;', resolveDir: process.cwd() },
+    bundle: true, write: false, format: 'iife',
+  }).outputFiles[0].text;
+  const { page } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await page.evaluate(() => { window.print = () => {}; });
+  await p.el('[data-action=print]').click();
+  const link = await linkFor(page);
+  await page.evaluate(decoder);
+  const read = await page.locator('ketamine-planner').evaluate(async (h) => {
+    const svg = h.shadowRoot.querySelector('[data-role=qr] svg');
+    const size = (svg.viewBox.baseVal.width / 10) * 8; // 8 px a module (uqr draws 10 units a module)
+    const img = new Image();
+    img.src = 'data:image/svg+xml;base64,' + btoa(new XMLSerializer().serializeToString(svg));
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = size;
+    const g = canvas.getContext('2d');
+    g.imageSmoothingEnabled = false;
+    g.drawImage(img, 0, 0, size, size);
+    const { data } = g.getImageData(0, 0, size, size);
+    return window.__decodeQR({ width: size, height: size, data });
+  });
+  assert.equal(read, link);
+  await page.close();
+});

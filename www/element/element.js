@@ -302,6 +302,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
 
   _flushForPrint() {
     if (this._pending) this._compute();
+    this._paper.showQr(this._plan ? this.permalink : '');
     this._preview.flush();
     this._course.flush();
     this._paper.showHandout(this._plan);

@@ -4,7 +4,8 @@
  * patient handout" and "Print bag or syringe label" swap it for theirs until
  * the dialog closes. Every page of the sheet and handout carries the patient
  * line, the plan status and "page N of M" in its margin (see PageHeader). */
-import { html, render, setText } from './html.js';
+import { renderSVG } from 'uqr';
+import { html, render, setText, parseSvg } from './html.js';
 import { TEXT, say, nowStamp, coreText, splitDateTime } from './text.js';
 import { handoutMarkup } from './handout.js';
 
@@ -16,7 +17,8 @@ export function printMarkup() {
 <tr><th scope="row">${R.patientBlank}</th><td></td></tr>
 <tr><th scope="row">${R.prepared}</th><td>${R.signature}</td></tr>
 <tr><th scope="row">${R.checked}</th><td>${R.signature}</td></tr>
-<tr><th scope="row">${R.programmed}</th><td>${R.signature}</td></tr></tbody></table></div>
+<tr><th scope="row">${R.programmed}</th><td>${R.signature}</td></tr></tbody></table>
+<figure class="qr"><div data-role="qr"></div><figcaption>${R.qr}</figcaption></figure></div>
 <p class="print-only printed" data-role="printed"></p>`;
 }
 
@@ -87,7 +89,17 @@ export class Paper {
     this.printed = root.querySelector('[data-role=printed]');
     this.handout = root.querySelector('[data-role=handout]');
     this.label = root.querySelector('[data-role=label]');
+    this.qr = root.querySelector('[data-role=qr]');
     container.setAttribute('data-print', 'sheet');
+  }
+
+  /** The sheet's QR code of the inputs' link, drawn only before printing
+   * (encoding it costs milliseconds: not on every keystroke). */
+  showQr(link) {
+    if (link === this.qrLink) return;
+    this.qrLink = link;
+    const svg = link ? parseSvg(renderSVG(link, { ecc: 'M', border: 4 })) : null;
+    this.qr.replaceChildren(...(svg ? [svg] : []));
   }
 
   /** "sheet", "handout" or "label". */
