@@ -22,6 +22,8 @@ pub struct PreviewOptions {
     pub threshold_ng_per_ml: Option<f64>,
     /// For `target`: the plasma level the manual scheme reaches and holds.
     pub target_ng_per_ml: Option<f64>,
+    /// Also the effect-site curve (only the Domino model has a published ke0).
+    pub effect_site: bool,
 }
 
 impl PreviewOptions {
@@ -43,6 +45,7 @@ impl PreviewOptions {
             horizon_minutes: number("horizonMinutes"),
             threshold_ng_per_ml: number("thresholdNgPerMl"),
             target_ng_per_ml: number("targetNgPerMl"),
+            effect_site: matches!(get("effectSite"), Some(Value::Bool(true))),
         })
     }
 }
@@ -129,6 +132,7 @@ pub fn preview(
         horizon_minutes: options.horizon_minutes,
         threshold_ng_per_ml: options.threshold_ng_per_ml,
         sessions: marks,
+        effect_site: options.effect_site,
     };
     let patient = PkPatient {
         weight_kg: plan.weights.total_kg,
@@ -146,9 +150,26 @@ pub fn preview(
     } else {
         pk::compare(models, &others, &patient, &segments, &sim_options)?
     };
-    let all: Vec<Simulation> = std::iter::once(primary.clone())
+    let mut all: Vec<Simulation> = std::iter::once(primary.clone())
         .chain(compare.iter().cloned())
         .collect();
+    // The effect site is drawn as the first overlay, named with its source and population.
+    if let Some(e) = &primary.effect_site {
+        let source = e.site.source.split(',').next().unwrap_or("").to_string();
+        let mut overlay = primary.clone();
+        overlay.model.name = format!(
+            "Effect site, ke0 {}/min, {source}",
+            crate::numbers::format(e.site.ke0_per_min, 3)
+        )
+        .into();
+        overlay.model.tag = e.site.tag.clone();
+        overlay.concentrations_ng_per_ml = e.concentrations_ng_per_ml.clone();
+        all.insert(1, overlay);
+        notes.push(Alert::info(
+            "pk_effect_site",
+            format!("Effect site: ke0 {}/min from {} ({}). An estimate for orientation, like the plasma curve.", crate::numbers::format(e.site.ke0_per_min, 3), e.site.source, e.site.population),
+        ));
+    }
     let svg = pk::svg_plot(&all, &segments, &models.bands);
     let text = text(&primary);
     Ok(Preview {

@@ -181,6 +181,8 @@ export interface SimulateOptions {
   resolutionMinutes?: number;
   horizonMinutes?: number;
   thresholdNgPerMl?: number;
+  /** Also the effect-site curve where the model has a published ke0 (Domino: Navarrete 2025). */
+  effectSite?: boolean;
 }
 
 export interface Simulation {
@@ -195,6 +197,7 @@ export interface Simulation {
   notes: string[];
   svg: string;
   text: Record<string, string>;
+  effectSite: { site: { ke0PerMin: number; source: string; population: string; tag: string }; concentrationsNgPerMl: number[] } | null;
 }
 
 export interface TargetPlan {

@@ -1,7 +1,7 @@
 //! Proves that the concentration preview of a plan (`preview::preview`, the
 //! wasm `simulate` call) never panics: a structured request (see `Request`)
 //! is planned, and each plan made is previewed under any model choice,
-//! overlay list, resolution, horizon and threshold; and its target scheme
+//! overlay list, resolution, horizon, threshold and effect site; and its target scheme
 //! (`preview::target`, the wasm `solveTarget`) for any target level.
 #![no_main]
 
@@ -23,6 +23,7 @@ struct Input {
     horizon_minutes: Option<Num>,
     threshold_ng_per_ml: Option<Num>,
     target_ng_per_ml: Option<Num>,
+    effect_site: bool,
 }
 
 fuzz_target!(|i: Input| {
@@ -48,6 +49,7 @@ fuzz_target!(|i: Input| {
         horizon_minutes: i.horizon_minutes.map(Num::value),
         threshold_ng_per_ml: i.threshold_ng_per_ml.map(Num::value),
         target_ng_per_ml: None,
+        effect_site: i.effect_site,
     };
     if let Ok(shown) = preview(models, &p, req.patient.age_years, &options) {
         for c in &shown.primary.concentrations_ng_per_ml {

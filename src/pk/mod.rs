@@ -12,7 +12,7 @@ mod solve;
 mod svg;
 pub mod target;
 
-pub use models::{Band, Derived, Library, Model, Parameters, ValidRange, MODELS_JSON};
+pub use models::{Band, Derived, EffectSite, Library, Model, Parameters, ValidRange, MODELS_JSON};
 pub use svg::svg_plot;
 
 use crate::alert::Alert;
@@ -69,6 +69,8 @@ pub struct SimOptions {
     /// Level for `minutes_to_threshold`; default lower edge of the analgesia band.
     pub threshold_ng_per_ml: Option<f64>,
     pub sessions: Vec<SessionMark>,
+    /// Also the effect-site curve, where the model has a published ke0.
+    pub effect_site: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,6 +112,15 @@ pub struct Simulation {
     pub peak: Peak,
     pub sessions: Vec<SessionLevels>,
     pub alerts: Vec<Alert>,
+    /// The effect-site curve at `times` with its source, when asked for and published.
+    pub effect_site: Option<EffectCurve>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EffectCurve {
+    pub site: EffectSite,
+    pub concentrations_ng_per_ml: Vec<f64>,
 }
 
 /// Refuses to model a drug no model here covers, instead of guessing.
@@ -173,6 +184,7 @@ struct Plan {
     horizon: f64,
     threshold: f64,
     sessions: Vec<SessionMark>,
+    effect_site: bool,
 }
 
 fn check_patient(p: &PkPatient) -> Result<()> {
@@ -279,6 +291,7 @@ impl Plan {
             horizon,
             threshold,
             sessions: o.sessions.clone(),
+            effect_site: o.effect_site,
         })
     }
 }
@@ -287,6 +300,13 @@ fn run(model: &Model, patient: &PkPatient, plan: &Plan) -> Result<Simulation> {
     let (_, modes) = model.derive_with_modes(patient.weight_kg)?;
     let course = Course::new(modes, &plan.segments);
     let concentrations = course.at_all(&plan.times);
+    let effect_site = match (&model.effect_site, plan.effect_site) {
+        (Some(site), true) => Some(EffectCurve {
+            site: site.clone(),
+            concentrations_ng_per_ml: course.effect_all(site.ke0_per_min, &plan.times),
+        }),
+        _ => None,
+    };
     let (at_minute, ng_per_ml) = course.peak(plan.horizon);
     let sessions = plan
         .sessions
@@ -316,11 +336,21 @@ fn run(model: &Model, patient: &PkPatient, plan: &Plan) -> Result<Simulation> {
         },
         sessions,
         alerts: alerts(model, patient, plan),
+        effect_site,
     })
 }
 
 fn alerts(model: &Model, patient: &PkPatient, plan: &Plan) -> Vec<Alert> {
     let mut out = Vec::new();
+    if plan.effect_site && model.effect_site.is_none() {
+        out.push(Alert::info(
+            "pk_no_effect_site",
+            format!(
+                "No published effect-site constant exists for the {} model: plasma only.",
+                model.name
+            ),
+        ));
+    }
     let age_out = patient
         .age_years
         .is_some_and(|a| !model.age_years.contains(a));

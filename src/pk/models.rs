@@ -64,6 +64,19 @@ pub struct Model {
     pub age_years: ValidRange,
     pub weight_kg: ValidRange,
     pub parameters: Parameters,
+    /// A published effect-site equilibration constant for this model, if any.
+    #[serde(default)]
+    pub effect_site: Option<EffectSite>,
+}
+
+/// ke0 with its source: it belongs to the model it was estimated with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EffectSite {
+    pub ke0_per_min: f64,
+    pub source: Text,
+    pub population: Text,
+    pub tag: Text,
 }
 
 /// The two ways the spec states a model. Optional members absent = fewer
@@ -259,6 +272,13 @@ impl Model {
             return Err(bad(format!(
                 "Model {id} has an empty id, name, population, source or tag."
             )));
+        }
+        if let Some(e) = &self.effect_site {
+            if !(positive(e.ke0_per_min) && e.ke0_per_min < 100.0) || e.source.trim().is_empty() {
+                return Err(bad(format!(
+                    "Model {id}: effect-site ke0 must be a positive rate per minute with a source."
+                )));
+            }
         }
         for (what, r) in [("age", &self.age_years), ("weight", &self.weight_kg)] {
             if !(r.min.is_finite() && r.max.is_finite() && r.min >= 0.0 && r.min < r.max)

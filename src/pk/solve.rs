@@ -227,6 +227,53 @@ impl Course {
             .collect()
     }
 
+    /// Effect-site concentration (ng/mL) at ascending times: Ce' = ke0 (Cp - Ce),
+    /// in closed form over each constant-rate piece as the plasma is. With
+    /// Cp = sum of p_i + (x_i - p_i) e^(-l_i t) (p_i the plateau of mode i),
+    /// Ce(t) = Ce0 e^(-k t) + sum of p_i (1 - e^(-k t))
+    ///         + (x_i - p_i) k (e^(-l_i t) - e^(-k t)) / (k - l_i).
+    pub(crate) fn effect_all(&self, ke0: f64, times: &[f64]) -> Vec<f64> {
+        let after = |k: &Knot, e0: f64, dt: f64| {
+            let ek = libm::exp(-ke0 * dt);
+            let mut e = e0 * ek;
+            for (m, x) in self.modes.0.iter().zip(k.x) {
+                let p = m.coef * k.rate / m.lambda;
+                let el = libm::exp(-m.lambda * dt);
+                let gap = ke0 - m.lambda;
+                // At ke0 = lambda the quotient's limit is k t e^(-k t).
+                let shape = if gap.abs() < 1e-9 * ke0 {
+                    ke0 * dt * ek
+                } else {
+                    ke0 * (el - ek) / gap
+                };
+                e += p * (1.0 - ek) + (x - p) * shape;
+            }
+            e
+        };
+        // Ce at each knot, walking forward once.
+        let mut at_knot = Vec::with_capacity(self.knots.len());
+        let mut e = 0.0;
+        for (i, k) in self.knots.iter().enumerate() {
+            if let Some(prev) = i.checked_sub(1).map(|p| &self.knots[p]) {
+                e = after(prev, e, k.t - prev.t);
+            }
+            at_knot.push(e);
+        }
+        let mut i = 0;
+        times
+            .iter()
+            .map(|&t| {
+                while self.knots.get(i + 1).is_some_and(|k| k.t <= t) {
+                    i += 1;
+                }
+                match (self.knots.get(i), at_knot.get(i)) {
+                    (Some(k), Some(&e0)) if t > 0.0 => after(k, e0, t - k.t).max(0.0),
+                    _ => 0.0,
+                }
+            })
+            .collect()
+    }
+
     /// Constant-rate pieces overlapping [from, to]: (knot, local start, local end).
     fn pieces(&self, from: f64, to: f64) -> impl Iterator<Item = (Knot, f64, f64)> + '_ {
         let next_t = self

@@ -556,3 +556,16 @@ test('target level: the manual scheme as a table and a curve with the target lin
   assert.equal(await p.el('.pk-target-steps').count(), 0, 'no scheme of the old weight');
   await p.el('.pk-target-steps').waitFor({ timeout: 5000 });
 }));
+
+test('effect-site curve: drawn for Domino with its source, refused by name for a model without a ke0', () => onOfflinePage(async (p, page) => {
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
+  await p.el('[data-role=pk-effect]').check();
+  await page.waitForFunction(() => /Effect site, ke0 0\.238\/min, Navarrete 2025/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=pk-svg]').textContent), null, { timeout: 5000 });
+  assert.match(await p.el('[data-role=pk-notes]').textContent(), /20 adults under general anaesthesia/);
+  await p.el('[data-role=pk-model]').selectOption('kamp-2020');
+  await page.waitForFunction(() => /No published effect-site constant exists for the Kamp 2020 model/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=pk-notes]').textContent), null, { timeout: 5000 });
+  assert.doesNotMatch(await p.el('[data-role=pk-svg]').textContent(), /Effect site/);
+}));
