@@ -32,6 +32,7 @@ struct Input {
     horizon_minutes: Option<Num>,
     threshold_ng_per_ml: Option<Num>,
     sessions: Vec<(Num, Num)>,
+    effect_site: bool,
 }
 
 fuzz_target!(|i: Input| {
@@ -74,6 +75,7 @@ fuzz_target!(|i: Input| {
                 discharge_min: e.value() + after.value(),
             })
             .collect(),
+        effect_site: i.effect_site,
     };
     let model = models.first().map_or("", String::as_str);
     let _ = pk::derive(lib, model, &patient);
@@ -82,6 +84,16 @@ fuzz_target!(|i: Input| {
             assert!(
                 c.is_finite() && *c >= 0.0,
                 "invariant: concentration {c} in a returned simulation"
+            );
+        }
+        for c in sim
+            .effect_site
+            .iter()
+            .flat_map(|e| &e.concentrations_ng_per_ml)
+        {
+            assert!(
+                c.is_finite() && *c >= 0.0,
+                "invariant: effect-site concentration {c}"
             );
         }
         let _ = pk::svg_plot(&[sim], &segments, &lib.bands);
