@@ -210,8 +210,9 @@ impl Course {
         self.modes.advance(&k, t - k.t).iter().sum()
     }
 
-    /// Concentrations at ascending times, walking the knots once.
-    pub(crate) fn at_all(&self, times: &[f64]) -> Vec<f64> {
+    /// `value(knot index, knot, time since it)` at ascending times, walking
+    /// the knots once; 0 at and before time 0.
+    fn walk(&self, times: &[f64], value: impl Fn(usize, &Knot, f64) -> f64) -> Vec<f64> {
         let mut i = 0;
         times
             .iter()
@@ -220,11 +221,16 @@ impl Course {
                     i += 1;
                 }
                 match self.knots.get(i) {
-                    Some(k) if t > 0.0 => self.modes.advance(k, t - k.t).iter().sum(),
+                    Some(k) if t > 0.0 => value(i, k, t - k.t),
                     _ => 0.0,
                 }
             })
             .collect()
+    }
+
+    /// Concentrations at ascending times.
+    pub(crate) fn at_all(&self, times: &[f64]) -> Vec<f64> {
+        self.walk(times, |_, k, dt| self.modes.advance(k, dt).iter().sum())
     }
 
     /// Effect-site concentration (ng/mL) at ascending times: Ce' = ke0 (Cp - Ce),
@@ -259,19 +265,7 @@ impl Course {
             }
             at_knot.push(e);
         }
-        let mut i = 0;
-        times
-            .iter()
-            .map(|&t| {
-                while self.knots.get(i + 1).is_some_and(|k| k.t <= t) {
-                    i += 1;
-                }
-                match (self.knots.get(i), at_knot.get(i)) {
-                    (Some(k), Some(&e0)) if t > 0.0 => after(k, e0, t - k.t).max(0.0),
-                    _ => 0.0,
-                }
-            })
-            .collect()
+        self.walk(times, |i, k, dt| after(k, at_knot[i], dt).max(0.0))
     }
 
     /// Constant-rate pieces overlapping [from, to]: (knot, local start, local end).
