@@ -432,21 +432,11 @@ pub fn target(
         crate::alert::Level::Soft => a.acknowledged,
         crate::alert::Level::Info => true,
     });
-    let segments: Vec<RateSegment> = scheme
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| RateSegment {
-            start_min: s.from_minute,
-            end_min: scheme.steps.get(i + 1).map_or(minutes, |n| n.from_minute),
-            mg_per_hour: s.mg_per_hour,
-        })
-        .collect();
     let sim = pk::simulate(
         models,
         &model_id,
         &patient,
-        &segments,
+        &scheme.segments,
         &SimOptions {
             resolution_minutes: Some(1.0),
             ..Default::default()
@@ -460,7 +450,7 @@ pub fn target(
         source: "solveTarget".into(),
         tag: "D".into(),
     };
-    let svg = pk::svg_plot(std::slice::from_ref(&sim), &segments, &[line]);
+    let svg = pk::svg_plot(std::slice::from_ref(&sim), &scheme.segments, &[line]);
     Ok(TargetPlan {
         target_ng_per_ml: target,
         model: sim.model.clone(),

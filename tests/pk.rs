@@ -711,19 +711,8 @@ mod target {
                         st.mg_per_hour
                     );
                 }
-                let segments: Vec<RateSegment> = s
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, st)| {
-                        seg(
-                            st.from_minute,
-                            s.steps.get(i + 1).map_or(240.0, |n| n.from_minute),
-                            st.mg_per_hour,
-                        )
-                    })
-                    .collect();
-                let rk = reference::concentrations(&d, &segments, &s.times, 0.01).unwrap();
+                let segments = &s.segments;
+                let rk = reference::concentrations(&d, segments, &s.times, 0.01).unwrap();
                 for (t, c) in s.times.iter().zip(&rk) {
                     if *t >= 15.0 {
                         assert!(

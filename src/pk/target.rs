@@ -44,6 +44,9 @@ pub struct TargetStep {
 pub struct TargetScheme {
     /// Empty when a step would need a rate at or above the hard limit.
     pub steps: Vec<TargetStep>,
+    /// The same steps as rate segments over the session, for the solver and the plot.
+    #[serde(skip)]
+    pub segments: Vec<RateSegment>,
     pub reach_minutes: f64,
     /// The model's concentration under the rounded steps, every minute.
     pub times: Vec<f64>,
@@ -127,6 +130,7 @@ pub fn solve_target(
             );
             return Ok(TargetScheme {
                 steps: Vec::new(),
+                segments: Vec::new(),
                 reach_minutes: reach,
                 times: Vec::new(),
                 concentrations_ng_per_ml: Vec::new(),
@@ -174,6 +178,7 @@ pub fn solve_target(
     }
     Ok(TargetScheme {
         steps,
+        segments,
         reach_minutes: reach,
         times,
         concentrations_ng_per_ml: concentrations,
