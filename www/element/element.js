@@ -129,6 +129,9 @@ export class KetaminePlannerElement extends HTMLElement {
     this._course = new Course();
     this._preview = new Preview(KetaminePlanner);
     this._paper = new Paper(version, lib.version);
+    // Read once: the library never changes under a running element, and
+    // library() serialises all of it across the wasm boundary.
+    this._versions = { planner: version, library: lib.version };
     root.querySelector('.loading')?.remove();
     const wrap = document.createElement('div');
     wrap.className = 'kp';
@@ -190,7 +193,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     const first = this._plan && this._plan.levels && this._plan.levels[0];
     const rate = first ? first.text.mlPerHour : TEXT.link.noRate;
     const page = window.location.href.split('#')[0];
-    return page + encodeLink(this._form.values(), { planner: KetaminePlanner.version, library: KetaminePlanner.library().version }, rate);
+    return page + encodeLink(this._form.values(), this._versions, rate);
   }
 
   _linkNote(text, { copy = '', use = false } = {}) {
@@ -232,7 +235,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       this._linkNote(say('link.invalid', { error: wrong ? wrong[0] : check.error.message }));
       return;
     }
-    const library = KetaminePlanner.library().version;
+    const { library } = this._versions;
     if (link.library !== library) {
       const first = check.plan && check.plan.levels && check.plan.levels[0];
       this._pendingLink = link;
