@@ -300,6 +300,8 @@ fn no_rate() -> PlanError {
 #[serde(rename_all = "camelCase")]
 pub struct TargetPlan {
     pub target_ng_per_ml: f64,
+    /// "150 ng/mL", formatted here like every number the page shows.
+    pub target_text: String,
     pub model: pk::ModelRef,
     pub reach_minutes: f64,
     pub steps: Vec<TargetRow>,
@@ -453,6 +455,7 @@ pub fn target(
     let svg = pk::svg_plot(std::slice::from_ref(&sim), &scheme.segments, &[line]);
     Ok(TargetPlan {
         target_ng_per_ml: target,
+        target_text: with_unit(target, 1, "ng/mL"),
         model: sim.model.clone(),
         reach_minutes: scheme.reach_minutes,
         steps,

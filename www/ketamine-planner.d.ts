@@ -202,6 +202,8 @@ export interface Simulation {
 
 export interface TargetPlan {
   targetNgPerMl: number;
+  /** "150 ng/mL" */
+  targetText: string;
   model: { id: string; name: string; source: string; tag: string; population: string };
   /** The first step lasts this long; then a change every 15 min at most. */
   reachMinutes: number;

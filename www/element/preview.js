@@ -29,7 +29,7 @@ const STRICT_NUMBER = /^[0-9]+(\.[0-9]+)?$/;
 
 /** The scheme as a table: from when, pump rate, delivered (the core's text). */
 function scheme(t) {
-  return html`<p class="pk-target-title">${say('pk.target.title', { target: t.targetNgPerMl + ' ng/mL', model: t.model.name })}</p>
+  return html`<p class="pk-target-title">${say('pk.target.title', { target: t.targetText, model: t.model.name })}</p>
 ${t.usable ? '' : html`<p class="msg error">${T.notUsable}</p>`}<div class="scroll" tabindex="0" role="region" aria-label="${T.table}"><table class="pk-target-steps">
 <thead><tr><th scope="col">${T.from}</th><th scope="col">${T.rate}</th><th scope="col">${T.delivered}</th></tr></thead>
 <tbody>${t.steps.map((s) => html`<tr><th scope="row">${s.text.from}</th><td>${s.text.mlPerHour}</td><td>${s.text.mgPerHour}</td></tr>`)}</tbody></table></div>
