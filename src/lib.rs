@@ -11,6 +11,7 @@ pub mod contract;
 pub mod error;
 pub mod form;
 pub mod ics;
+pub mod json;
 pub mod limits;
 pub mod numbers;
 pub mod order;

@@ -51,10 +51,12 @@ impl From<FieldErrors> for JsValue {
     }
 }
 
+/// A result as JS: written as JSON text by the core and read by `JSON.parse`
+/// (one string across the boundary instead of one call per field).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| PlanError::new("result", "serialize", e.to_string()).into())
+    let text = crate::json::to_string(value)
+        .map_err(|e| PlanError::new("result", "serialize", e.to_string()))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// Any JS value as a bounded `Value`; `what` names the argument in messages.
@@ -169,3 +171,4 @@ pub fn solve_target(request: JsValue, options: JsValue) -> Result<JsValue, JsVal
 pub fn pk_models() -> Result<JsValue, JsValue> {
     to_js(crate::built_in::pk_models())
 }
+
