@@ -62,9 +62,9 @@ while IFS= read -r request; do
   seed plan_json "reference-$n.json" <<<"$request"
   seed plan_json "reference-$n-dated.json" \
     <<<"$(sed 's/^{/{ "start": "2026-03-02T09:00", "previousCourseEnd": "2026-02-20",/' <<<"$request")"
-done < <(sed -n 's/^ *"request": \(.*\),$/\1/p' tests/reference-cases.json)
+done < <(sed -n 's/^ *"request": \(.*\),$/\1/p' data/reference-cases.json)
 if [ "$n" = 0 ]; then
-  echo "fuzz: found no requests in tests/reference-cases.json to seed plan_json" >&2
+  echo "fuzz: found no requests in data/reference-cases.json to seed plan_json" >&2
   exit 1
 fi
 seed plan_json every-field.json <<'EOF'

@@ -842,3 +842,74 @@ fn effect_site_matches_rk4_and_lags_the_plasma() {
     assert!(k.effect_site.is_none());
     assert!(k.alerts.iter().any(|a| a.code == "pk_no_effect_site"));
 }
+
+/// The PK vectors shipped for the page's self-test (data/reference-pk.json):
+/// each case's concentrations, recomputed here by RK4 from the regimen the
+/// file states (hand-derived from its request), must equal the file; and
+/// the page's own path (the preview of the request's plan, closed form)
+/// must agree within the file's tolerance. `KP_PRINT_REFERENCE=1` prints
+/// the RK4 values to paste when a model changes on purpose.
+#[test]
+fn shipped_pk_reference_vectors_are_rk4_and_the_preview_meets_them() {
+    use ketamine_planner::{order::Order, preview, request::PlanRequest};
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../data/reference-pk.json")).unwrap();
+    let tolerance = file["tolerancePercent"].as_f64().unwrap() / 100.0;
+    let cases = file["cases"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let model = case["model"].as_str().unwrap();
+        let req: PlanRequest = serde_json::from_value(case["request"].clone()).unwrap();
+        let minutes: Vec<f64> = serde_json::from_value(case["minutes"].clone()).unwrap();
+        let expect: Vec<f64> = serde_json::from_value(case["ngPerMl"].clone()).unwrap();
+        let segments: Vec<RateSegment> = case["regimen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                seg(
+                    r[0].as_f64().unwrap(),
+                    r[1].as_f64().unwrap(),
+                    r[2].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let patient = PkPatient {
+            weight_kg: req.patient.weight_kg.unwrap(),
+            age_years: req.patient.age_years,
+        };
+        let d = derive(lib(), model, &patient).unwrap();
+        let rk = reference::concentrations(&d, &segments, &minutes, 0.005).unwrap();
+        if std::env::var_os("KP_PRINT_REFERENCE").is_some() {
+            let v: Vec<String> = rk.iter().map(|c| format!("{c:.4}")).collect();
+            println!("{name}: [{}]", v.join(", "));
+            continue;
+        }
+        for ((t, e), r) in minutes.iter().zip(&expect).zip(&rk) {
+            assert!(close(*e, *r, 1e-5), "{name} t={t}: file {e} vs RK4 {r}");
+        }
+        let library = ketamine_planner::protocol::Library::default_library().unwrap();
+        let order = Order::parse(&library, &req).unwrap();
+        let options = preview::PreviewOptions {
+            model: Some(model.to_string()),
+            resolution_minutes: Some(case["resolutionMinutes"].as_f64().unwrap()),
+            horizon_minutes: Some(case["horizonMinutes"].as_f64().unwrap()),
+            ..Default::default()
+        };
+        let p = preview::preview(lib(), &order.plan(), order.age_years(), &options).unwrap();
+        for (t, e) in minutes.iter().zip(&expect) {
+            let i = p
+                .primary
+                .times
+                .iter()
+                .position(|x| x == t)
+                .expect("minute on the grid");
+            let c = p.primary.concentrations_ng_per_ml[i];
+            assert!(
+                close(c, *e, tolerance),
+                "{name} t={t}: preview {c} vs reference {e}"
+            );
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Hand-computed reference cases, one or more per protocol of the library
 //! (clinical-spec section 5). The arithmetic is written beside each case.
 //! The same cases run in headless Chromium against the built
-//! `dist/ketamine-planner.js` from `tests/reference-cases.json`.
+//! `dist/ketamine-planner.js` from `data/reference-cases.json`.
 
 use ketamine_planner::plan::{plan, Plan};
 use ketamine_planner::protocol::Library;
@@ -36,7 +36,8 @@ fn codes(p: &Plan) -> Vec<&str> {
 /// Every case of the shared JSON file: the browser test runs the same file.
 #[test]
 fn reference_cases_file() {
-    let cases: Vec<Value> = serde_json::from_str(include_str!("reference-cases.json")).unwrap();
+    let cases: Vec<Value> =
+        serde_json::from_str(include_str!("../data/reference-cases.json")).unwrap();
     assert!(cases.len() >= 8);
     for case in cases {
         let name = case["name"].as_str().unwrap();

@@ -239,6 +239,29 @@ export interface KetaminePlannerApi {
   /** An RFC 5545 calendar of the course; dtstampUtc "YYYYMMDDTHHMMSSZ". */
   ics(request: PlanRequest, dtstampUtc: string): string;
   pkModels(): unknown[];
+  /** Runs the rate cases and PK reference vectors shipped in the file (and `extraCases`, rate cases in the same shape) through this engine. */
+  selfTest(extraCases?: SelfTestCase[]): SelfTestResult;
+}
+
+/** A rate case as in data/reference-cases.json: each `expect` key is a path into the plan ("levels.0.mlPerHour"). */
+export interface SelfTestCase {
+  name: string;
+  request: PlanRequest;
+  expect: Record<string, number | string | boolean | null>;
+}
+
+export interface SelfTestResult {
+  passed: number;
+  failed: number;
+  cases: {
+    kind: 'rate' | 'pk';
+    name: string;
+    passed: boolean;
+    /** The engine's refusal, or why the case is not a case; "" otherwise. */
+    error: string;
+    /** Each value: a plan path (rate) or "240 min" (pk, ng/mL), with the value found and the reference. */
+    checks: { path: string; expected: unknown; actual: unknown; passed: boolean }[];
+  }[];
 }
 
 /** <ketamine-planner>. Attributes are reflected to these properties. */

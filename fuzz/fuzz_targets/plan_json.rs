@@ -2,7 +2,7 @@
 //! caller can send: arbitrary bytes go through the one way in,
 //! `PlanRequest::from_json` (bounded `Value`, the contract's check), planned against the shipped library, and every plan
 //! returned is checked and exported with `plan::course_ics`.
-//! Seeds: tests/reference-cases.json requests plus dated variants (scripts/fuzz.sh).
+//! Seeds: data/reference-cases.json requests plus dated variants (scripts/fuzz.sh).
 #![no_main]
 
 use ketamine_planner::request::PlanRequest;

@@ -1,5 +1,5 @@
 // The JS API of the shipped dist/ketamine-planner.js, in headless Chromium:
-// the hand-computed reference cases of tests/reference-cases.json (shared with
+// the hand-computed reference cases of data/reference-cases.json (shared with
 // the native tests) through window.KetaminePlanner.plan().
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, openPage, assertClean, offlineUrl, root } from './helpers.mjs';
 
-const cases = JSON.parse(readFileSync(join(root, 'tests/reference-cases.json'), 'utf8'));
+const cases = JSON.parse(readFileSync(join(root, 'data/reference-cases.json'), 'utf8'));
 
 let browser, page, log;
 before(async () => {
@@ -24,12 +24,12 @@ test('KetaminePlanner has the documented shape', async () => {
     return {
       ready: k.ready instanceof Promise,
       version: typeof k.version,
-      fns: ['library', 'plan', 'planForm', 'simulate', 'ics', 'pkModels'].filter((f) => typeof k[f] === 'function'),
+      fns: ['library', 'plan', 'planForm', 'simulate', 'ics', 'pkModels', 'selfTest'].filter((f) => typeof k[f] === 'function'),
       lib: (() => { const l = k.library(); return { version: typeof l.version, drugs: l.drugs.length, protocols: l.protocols.map((p) => p.id) }; })(),
       element: !!customElements.get('ketamine-planner'),
     };
   });
-  assert.deepEqual(shape.fns, ['library', 'plan', 'planForm', 'simulate', 'ics', 'pkModels']);
+  assert.deepEqual(shape.fns, ['library', 'plan', 'planForm', 'simulate', 'ics', 'pkModels', 'selfTest']);
   assert.equal(shape.ready, true);
   assert.equal(shape.version, 'string');
   assert.equal(shape.lib.version, 'string');
@@ -58,6 +58,34 @@ for (const c of cases) {
     }
   });
 }
+
+const pkVectors = JSON.parse(readFileSync(join(root, 'data/reference-pk.json'), 'utf8'));
+
+test('selfTest() runs every shipped rate case and PK vector, and a wrong case fails with its numbers', async () => {
+  const r = await page.evaluate(() => {
+    const wrong = { name: 'wrong on purpose', request: { protocol: 'walter-reed-outpatient', patient: { weightKg: 80 }, concentrationMgPerMl: 2 }, expect: { 'levels.0.mlPerHour': 61 } };
+    const all = window.KetaminePlanner.selfTest();
+    const withWrong = window.KetaminePlanner.selfTest([wrong, { name: 'no request' }]);
+    let thrown = '';
+    try { window.KetaminePlanner.selfTest('nonsense'); } catch (e) { thrown = e.message; }
+    return { all, withWrong, thrown };
+  });
+  // 12 rate cases + 5 PK vectors (4 adult models on Walter Reed 80 kg, Domino on Schwartzman 70 kg).
+  assert.equal(r.all.cases.length, cases.length + pkVectors.cases.length);
+  assert.equal(r.all.failed, 0, JSON.stringify(r.all.cases.filter((c) => !c.passed)));
+  assert.equal(r.all.passed, r.all.cases.length);
+  const domino = r.all.cases.find((c) => c.kind === 'pk' && c.name.startsWith('Domino: Walter Reed'));
+  // 120 mg/h for 240 min on Domino (80 kg): RK4 gives 779.0569 ng/mL at 240 min; the page is within 0.1%.
+  const end = domino.checks.find((k) => k.path === '240 min');
+  assert.equal(end.expected, 779.0569);
+  assert.ok(Math.abs(end.actual - 779.0569) <= 0.779, `${end.actual}`);
+  assert.equal(r.withWrong.failed, 2);
+  const wrong = r.withWrong.cases.find((c) => c.name === 'wrong on purpose');
+  // 1.5 mg/kg/h x 80 kg = 120 mg/h at 2 mg/mL = 60 mL/h, not 61.
+  assert.deepEqual(wrong.checks, [{ path: 'levels.0.mlPerHour', expected: 61, actual: 60, passed: false }]);
+  assert.match(r.withWrong.cases.find((c) => c.name === 'no request').error, /needs a name, a request/);
+  assert.match(r.thrown, /extraCases must be a list/);
+});
 
 test('plan() throws an Error with .field and .code for invalid input', async () => {
   const errors = await page.evaluate(() => {

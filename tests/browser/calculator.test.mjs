@@ -569,3 +569,18 @@ test('effect-site curve: drawn for Domino with its source, refused by name for a
   await page.waitForFunction(() => /No published effect-site constant exists for the Kamp 2020 model/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=pk-notes]').textContent), null, { timeout: 5000 });
   assert.doesNotMatch(await p.el('[data-role=pk-svg]').textContent(), /Effect site/);
 }));
+
+test('self-test from the references panel, keyboard only: every shipped case passes, each number beside its reference', () => onOfflinePage(async (p, page) => {
+  await page.locator('body').focus();
+  await tabTo(page, (f) => f.tag === 'summary' && /References/.test(f.text), 200);
+  await page.keyboard.press('Enter');
+  await tabTo(page, (f) => f.tag === 'button' && f.text === 'Run self-test', 40);
+  await page.keyboard.press('Enter');
+  const out = page.locator('ketamine-planner [data-role=self-test]');
+  // 12 hand-computed rate cases and 5 PK vectors (data/reference-cases.json, data/reference-pk.json).
+  assert.equal((await out.locator('p').textContent()).trim(), 'Self-test passed: 17 of 17 cases.');
+  assert.equal(await out.getAttribute('role'), 'status');
+  const lines = await out.locator('li li').allTextContents();
+  assert.ok(lines.includes('levels.0.mlPerHour: 60 mL/h (reference 60 mL/h)'), lines.slice(0, 5).join(' | '));
+  assert.ok(lines.some((l) => /^240 min: 779\.\d+ ng\/mL \(reference 779\.0569 ng\/mL\)$/.test(l)), lines.filter((l) => / min:/.test(l)).join(' | '));
+}));

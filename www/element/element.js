@@ -14,6 +14,7 @@ import { Preview, previewMarkup } from './preview.js';
 import { Paper, printMarkup } from './print.js';
 import { adoptStyles } from './styles.js';
 import { encodeLink, decodeLink } from './link.js';
+import { showSelfTest, selfTestCounts } from './self-test.js';
 
 const ATTRIBUTES = {
   protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution',
@@ -55,7 +56,9 @@ function referencesMarkup(lib) {
   const refs = lib.protocols.map((p) => html`<li><b>${p.name}</b> <span class="tag" title="${TEXT.tags[p.tag] || ''}">${p.tag}</span><br>${p.source}</li>`);
   return html`<details class="refs"><summary>${TEXT.headings.refs}</summary><ul class="tags">${tags}</ul>
 <h4>${TEXT.headings.refsProtocols}</h4><ul class="sources">${refs}</ul><h4>${TEXT.headings.refsPk}</h4><ul class="sources" data-role="pk-refs"></ul>
-<p class="hint">${say('refs.cautions', { source: lib.cautionsSource || TEXT.refs.cautionsDefault })}</p></details>`;
+<p class="hint">${say('refs.cautions', { source: lib.cautionsSource || TEXT.refs.cautionsDefault })}</p>
+<h4>${TEXT.headings.selfTest}</h4><p class="hint">${say('selfTest.intro', { rate: selfTestCounts.rate, pk: selfTestCounts.pk, tolerance: selfTestCounts.tolerancePercent })}</p>
+<button type="button" data-action="self-test">${TEXT.actions.selfTest}</button><div data-role="self-test" role="status"></div></details>`;
 }
 
 export class KetaminePlannerElement extends HTMLElement {
@@ -181,6 +184,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
       else if (action === 'copy-link') this._copyLink();
       else if (action === 'use-link' && this._pendingLink) { this._applyLink(this._pendingLink); }
+      else if (action === 'self-test') showSelfTest(root.querySelector('[data-role=self-test]'), KetaminePlanner.selfTest());
       else if (action === 'results') { e.preventDefault(); this._results.role.pump.scrollIntoView({ block: 'start' }); this._results.role.pump.focus({ preventScroll: true }); }
     });
     this._built = true;

@@ -4,6 +4,7 @@
  * works from file:// and under a CSP without connect-src. */
 import glue from 'kp:glue';
 import packed from 'kp:wasm';
+import { selfTest } from './self-test.js';
 
 /* global KP_BUILD_VERSION */
 
@@ -73,4 +74,6 @@ export const KetaminePlanner = {
   solveTarget,
   ics: (request, dtstampUtc) => need().ics(request, dtstampUtc),
   pkModels: () => need().pkModels(),
+  /* The shipped rate cases and PK vectors through this engine: { passed, failed, cases }. */
+  selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases); },
 };
