@@ -171,4 +171,3 @@ pub fn solve_target(request: JsValue, options: JsValue) -> Result<JsValue, JsVal
 pub fn pk_models() -> Result<JsValue, JsValue> {
     to_js(crate::built_in::pk_models())
 }
-
