@@ -32,6 +32,11 @@ if (!/\bwasm_bindgen\b/.test(glue) || /^\s*export\s/m.test(glue)) {
   throw new Error(`${args.glue} does not look like wasm-bindgen --target no-modules output`);
 }
 const wasm = readFileSync(resolve(args.wasm));
+// The library build.rs built into the wasm (the same path rule: KP_LIBRARY,
+// else data/library.json): the SHA-256 of its exact bytes is offered as
+// KetaminePlanner.librarySha256 and printed, first 8 characters, on every sheet.
+const libraryPath = resolve(root, process.env.KP_LIBRARY || 'data/library.json');
+const librarySha256 = createHash('sha256').update(readFileSync(libraryPath)).digest('hex');
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${args.wasm} is not a wasm module`);
 let css = readFileSync(join(root, 'www/planner.css'), 'utf8');
 const esbuild = await import('esbuild');
@@ -62,7 +67,7 @@ const built = await esbuild.build({
   entryPoints: [join(root, 'www/element/index.js')],
   bundle: true, write: false, format: 'iife', target: 'es2020', charset: 'utf8',
   minify: !!args.minify, legalComments: 'none', plugins: [plugin],
-  define: { KP_BUILD_VERSION: JSON.stringify(version) },
+  define: { KP_BUILD_VERSION: JSON.stringify(version), KP_LIBRARY_SHA256: JSON.stringify(librarySha256) },
 });
 // Included twice? The first copy already defined everything: keep it.
 let js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */

@@ -229,6 +229,8 @@ export interface KetaminePlannerApi {
   /** Resolves once the engine runs; every other call throws before. */
   ready: Promise<KetaminePlannerApi>;
   readonly version: string;
+  /** SHA-256 (hex) of the exact bytes of the built-in library file; its first 8 characters are printed on every sheet. */
+  readonly librarySha256: string;
   library(): { version: string; about: unknown; drugs: unknown[]; containers: unknown[]; cautions: unknown[]; cautionsSource: string; discharge: unknown; protocols: unknown[] };
   plan(request: PlanRequest): Plan;
   planForm(form: Record<string, string | boolean | string[]>): FormResult;

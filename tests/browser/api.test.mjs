@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { launch, openPage, assertClean, offlineUrl, root } from './helpers.mjs';
 
@@ -39,6 +40,11 @@ test('KetaminePlanner has the documented shape', async () => {
     assert.ok(shape.lib.protocols.includes(id), id);
   }
   assert.equal(shape.element, true);
+});
+
+test('librarySha256 is the SHA-256 of the exact bytes of the built-in library file', async () => {
+  const sha = createHash('sha256').update(readFileSync(join(root, 'data/library.json'))).digest('hex');
+  assert.equal(await page.evaluate(() => window.KetaminePlanner.librarySha256), sha);
 });
 
 test('reference cases file is not empty', () => {

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +271,10 @@ test('print of one session: 2 A4 pages, each with the patient line, the plan sta
   assert.equal(pages.length, 2);
   for (const [i, t] of pages.entries()) assert.match(t.split('\n').slice(0, 3).join(' '), new RegExp(`plan confirmed · page ${i + 1} of 2`));
   assert.match(pages.join('\n'), /I acknowledge: Rate: 1\.25 mg\/kg\/h/);
+  // The library in use, with the first 8 characters of the SHA-256 of its file's exact bytes.
+  const sha = createHash('sha256').update(readFileSync(join(root, 'data/library.json'))).digest('hex');
+  const libVersion = JSON.parse(readFileSync(join(root, 'data/library.json'), 'utf8')).version;
+  assert.ok(pages.join(' ').replace(/\s+/g, ' ').includes(`protocol library ${libVersion} (SHA-256 ${sha.slice(0, 8)})`), pages.at(-1));
 }));
 
 test('a 10-session course and a 5-day infusion print with the header on every page; containers per day are shown', () => onOffline(async (p, page) => {

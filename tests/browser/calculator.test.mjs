@@ -43,7 +43,9 @@ test('header shows name, versions and intended use', () => onOfflinePage(async (
   const libVersion = await page.evaluate(() => KetaminePlanner.library().version);
   assert.match(version, /^\d+\.\d+\.\d+/);
   assert.ok(head.includes(`Version ${version}`), head);
-  assert.ok(head.includes(`Protocol library ${libVersion}`), head);
+  const hash = await page.evaluate(() => KetaminePlanner.librarySha256.slice(0, 8));
+  assert.match(hash, /^[0-9a-f]{8}$/);
+  assert.ok(head.includes(`Protocol library ${libVersion} (SHA-256 ${hash})`), head);
   assert.match(head, /calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value/);
   assert.match(head, /off-label/);
   assert.match(head, /recommends nothing/);

@@ -6,7 +6,7 @@ import glue from 'kp:glue';
 import packed from 'kp:wasm';
 import { selfTest } from './self-test.js';
 
-/* global KP_BUILD_VERSION */
+/* global KP_BUILD_VERSION, KP_LIBRARY_SHA256 */
 
 function decodeBase64(b64) {
   if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
@@ -66,6 +66,8 @@ const solveTarget = (request, options) => {
 export const KetaminePlanner = {
   ready,
   get version() { return engine ? engine.version() : KP_BUILD_VERSION; },
+  /* SHA-256 (hex) of the exact bytes of the library file built in (scripts/bundle.mjs). */
+  librarySha256: KP_LIBRARY_SHA256,
   library: () => need().library(),
   plan: (request) => need().plan(request),
   planForm: (form) => need().planForm(form),
