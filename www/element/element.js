@@ -40,7 +40,7 @@ function setHeadingLevel(root, value) {
 }
 function headerMarkup(lib, version) {
   return html`<div class="head"><div class="title"><h2>${TEXT.title}</h2>
-<p class="versions"><span data-field="plannerVersion">${say('versions.planner', { version })}</span> · <span data-field="libraryVersion">${say('versions.library', { version: lib.version, hash: KetaminePlanner.librarySha256.slice(0, 8) })}</span></p></div>
+<p class="versions"><span data-field="plannerVersion">${say('versions.planner', { version })}</span> · <span data-field="libraryVersion">${say('versions.library', { version: lib.version })} <span class="nobreak">${say('versions.hash', { hash: KetaminePlanner.librarySha256.slice(0, 8) })}</span></span></p></div>
 <p class="use"><b>${TEXT.intendedUse.lead}</b> ${TEXT.intendedUse.text}</p>
 <div class="actions"><button type="button" class="skip" data-action="results">${TEXT.skip}</button>
 <button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button>
