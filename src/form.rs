@@ -99,7 +99,7 @@ impl Form {
     /// text as typed, `frail` yes/no, two lists): read by hand, as requests
     /// are (`request::PlanRequest::from_value`), not by serde's derive.
     fn read(value: &Value) -> Form {
-        let get = |name: &str| value.get(name).filter(|v| **v != Value::Null);
+        let get = |name: &str| value.given(name);
         let text = |name: &str| get(name).and_then(Value::as_text).unwrap_or("").to_string();
         let weight = |name: &str| get(name).map(|_| text(name));
         let list = |name: &str| get(name).map_or_else(Vec::new, Value::texts);

@@ -35,7 +35,7 @@ impl PreviewOptions {
         use crate::value::Value;
         crate::contract::check_options(value).into_result()?;
         // Read by hand after the contract's check, as requests are.
-        let get = |k: &str| value.get(k).filter(|v| **v != Value::Null);
+        let get = |k: &str| value.given(k);
         let number = |k: &str| get(k).and_then(Value::as_number);
         let text = |k: &str| get(k).and_then(Value::as_text).map(str::to_string);
         Ok(PreviewOptions {

@@ -142,7 +142,7 @@ impl<'a> At<'a> {
     }
 
     fn get(&self, key: &str) -> Option<&'a Value> {
-        self.value.get(key).filter(|v| **v != Value::Null)
+        self.value.given(key)
     }
 
     fn required<T>(&self, key: &str, found: Option<T>) -> Result<T> {

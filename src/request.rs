@@ -97,10 +97,7 @@ struct Checked<'a>(&'a Value);
 
 impl Checked<'_> {
     fn at(&self, f: &crate::contract::Field) -> Option<&Value> {
-        f.path
-            .split('.')
-            .try_fold(self.0, |v, key| v.get(key))
-            .filter(|v| **v != Value::Null)
+        f.path.split('.').try_fold(self.0, |v, key| v.given(key))
     }
     fn number(&self, f: &crate::contract::Field) -> Option<f64> {
         self.at(f).and_then(Value::as_number)

@@ -70,6 +70,13 @@ impl Value {
         }
     }
 
+    /// The value at `key` when it is given: a missing key and `null` are both
+    /// "not given", the one rule every reader of requests, options, forms
+    /// and records follows.
+    pub fn given(&self, key: &str) -> Option<&Value> {
+        self.get(key).filter(|v| **v != Value::Null)
+    }
+
     pub fn as_number(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
