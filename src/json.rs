@@ -35,7 +35,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     Ok(w.0)
 }
 
-pub struct Writer(String);
+struct Writer(String);
 
 impl Writer {
     fn text(&mut self, s: &str) {
@@ -67,10 +67,26 @@ impl Writer {
     fn integer(&mut self, v: impl std::fmt::Display) {
         let _ = write!(self.0, "{v}");
     }
+
+    fn open(&mut self, open: &str, close: &'static str) -> Compound<'_> {
+        self.0.push_str(open);
+        Compound {
+            w: self,
+            first: true,
+            close,
+        }
+    }
+
+    /// `{"Variant":` before the variant's content.
+    fn variant(&mut self, variant: &str) {
+        self.0.push('{');
+        self.text(variant);
+        self.0.push(':');
+    }
 }
 
 /// An object or a list being written: `first` says whether a comma is due.
-pub struct Compound<'a> {
+struct Compound<'a> {
     w: &'a mut Writer,
     first: bool,
     /// The closing text (`}`, `]`, or `]}` / `}}` for an enum variant).
@@ -94,24 +110,6 @@ impl Compound<'_> {
     fn end(self) -> Result<(), Error> {
         self.w.0.push_str(self.close);
         Ok(())
-    }
-}
-
-impl<'a> Writer {
-    fn open(&'a mut self, open: &str, close: &'static str) -> Compound<'a> {
-        self.0.push_str(open);
-        Compound {
-            w: self,
-            first: true,
-            close,
-        }
-    }
-
-    /// `{"Variant":` before the variant's content.
-    fn variant(&mut self, variant: &str) {
-        self.0.push('{');
-        self.text(variant);
-        self.0.push(':');
     }
 }
 
