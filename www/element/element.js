@@ -38,9 +38,13 @@ function setHeadingLevel(root, value) {
     h.replaceWith(next);
   }
 }
+/** "(SHA-256 0a6d4619)": the built-in library file's hash, as the header and the sheet show it. */
+function libraryHash() {
+  return say('versions.hash', { hash: KetaminePlanner.librarySha256.slice(0, 8) });
+}
 function headerMarkup(lib, version) {
   return html`<div class="head"><div class="title"><h2>${TEXT.title}</h2>
-<p class="versions"><span data-field="plannerVersion">${say('versions.planner', { version })}</span> · <span data-field="libraryVersion">${say('versions.library', { version: lib.version })} <span class="nobreak">${say('versions.hash', { hash: KetaminePlanner.librarySha256.slice(0, 8) })}</span></span></p></div>
+<p class="versions"><span data-field="plannerVersion">${say('versions.planner', { version })}</span> · <span data-field="libraryVersion">${say('versions.library', { version: lib.version })} <span class="nobreak">${libraryHash()}</span></span></p></div>
 <p class="use"><b>${TEXT.intendedUse.lead}</b> ${TEXT.intendedUse.text}</p>
 <div class="actions"><button type="button" class="skip" data-action="results">${TEXT.skip}</button>
 <button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button>
@@ -131,7 +135,7 @@ export class KetaminePlannerElement extends HTMLElement {
     this._results = new Results();
     this._course = new Course();
     this._preview = new Preview(KetaminePlanner);
-    this._paper = new Paper(version, `${lib.version} (SHA-256 ${KetaminePlanner.librarySha256.slice(0, 8)})`);
+    this._paper = new Paper(version, `${lib.version} ${libraryHash()}`);
     // Read once: the library never changes under a running element, and
     // library() serialises all of it across the wasm boundary.
     this._versions = { planner: version, library: lib.version };
