@@ -118,13 +118,16 @@ mod table {
     pub const VOLUME: Field = field("dose.volumeMl", Number, "Volume", "mL", Some((0.1, 10000.0)), "volume order, with volumeMinutes");
     pub const VOLUME_MINUTES: Field = field("dose.volumeMinutes", Whole, "Volume over", "min", Some((1.0, 10080.0)), "volume order: also the infusion duration");
     pub const STEP_EVERY: Field = field("dose.stepEveryMinutes", Whole, "Step every", "min", Some((1.0, 10080.0)), "clock-driven titration (protocols titrate by response)");
+    pub const TARGET: Field = field("dose.targetNgPerMl", Number, "Target level", "ng/mL", Some((10.0, 2000.0)), "target mode: the plasma level the rates reach and hold; replaces the dose");
+    pub const MODEL: Field = field("dose.model", Text, "PK model", "", None, "target mode: the model the rates are solved with; the model file's default (D)");
+    pub const REACH_MINUTES: Field = field("dose.reachMinutes", Whole, "Reach the target by", "min", Some((15.0, 10080.0)), "target mode: the first step's length; 15 min (D)");
     pub const ACKNOWLEDGED: Field = field("acknowledged", Codes, "Acknowledged alerts", "", None, "soft alert codes the user acknowledged");
     pub const CAUTIONS: Field = field("cautions", Codes, "Cautions", "", None, "ticked contraindications (library ids)");
     pub const START: Field = field("start", Text, "First session starts", "", None, "local date and time YYYY-MM-DDTHH:MM");
     pub const PREVIOUS_COURSE_END: Field = field("previousCourseEnd", Text, "Previous course ended", "", None, "date YYYY-MM-DD, for the 21-day re-treatment check");
 
     /// Every field of a plan request, in the order of the README's table.
-    pub const FIELDS: [Field; 28] = [
+    pub const FIELDS: [Field; 31] = [
         PROTOCOL,
         WEIGHT_KG,
         WEIGHT_LB,
@@ -149,6 +152,9 @@ mod table {
         VOLUME,
         VOLUME_MINUTES,
         STEP_EVERY,
+        TARGET,
+        MODEL,
+        REACH_MINUTES,
         ACKNOWLEDGED,
         CAUTIONS,
         START,
@@ -156,13 +162,12 @@ mod table {
     ];
 
     /// The options of a concentration preview (`simulate(request, options)`).
-    pub const SIMULATE_OPTIONS: [Field; 7] = [
+    pub const SIMULATE_OPTIONS: [Field; 6] = [
         field("model", Text, "Model", "", None, "PK model id; the model file's default when absent"),
         field("compare", Codes, "Compared models", "", None, "further model ids drawn as overlays"),
         field("resolutionMinutes", Number, "Resolution", "min", None, "time step of the curve"),
         field("horizonMinutes", Number, "Horizon", "min", None, "how long the curve runs"),
         field("thresholdNgPerMl", Number, "Threshold", "ng/mL", None, "level for time-to-threshold"),
-        field("targetNgPerMl", Number, "Target", "ng/mL", Some((10.0, 2000.0)), "solveTarget: the plasma level the manual scheme reaches by 15 min and holds"),
         field("effectSite", Flag, "Effect site", "", None, "also the effect-site curve where the model has a published ke0 (Domino: Navarrete 2025)"),
     ];
 }

@@ -24,6 +24,7 @@ pub mod record;
 pub mod request;
 pub mod review;
 mod sort;
+pub mod target_dose;
 pub mod timeline;
 pub mod value;
 pub mod weight;

@@ -12,6 +12,7 @@ use crate::error::{FieldErrors, PlanError, Result};
 use crate::numbers::{decimals, with_unit};
 use crate::protocol::{same, Caution, DoseUnit, Drug, Library, Protocol, Schedule, Titration};
 use crate::request::{DoseOverrides, Patient, PlanRequest};
+use crate::target_dose::{PlanTarget, TargetOrder};
 use crate::weight::{self, DosingWeight, Sex, WeightBasis, KG_PER_LB};
 use serde::Serialize;
 
@@ -82,6 +83,8 @@ pub struct Order<'a> {
     /// Alerts raised by reading the order (patient, weight, overrides, cautions).
     pub(crate) alerts: Vec<Alert>,
     pub(crate) provenance: Vec<Provenance>,
+    /// The target of an order in target mode; its levels are then the scheme's steps.
+    pub(crate) target: Option<PlanTarget>,
 }
 
 impl<'a> Order<'a> {
@@ -218,7 +221,8 @@ impl<'a> Order<'a> {
                 ),
             },
         });
-        let order = Order {
+        let target_order = schedule.target.clone();
+        let mut order = Order {
             library: lib,
             protocol,
             drug,
@@ -233,7 +237,17 @@ impl<'a> Order<'a> {
             previous_course_end,
             alerts: order_alerts,
             provenance,
+            target: None,
         };
+        // Target mode: the rates need the patient, concentration and pump checked above.
+        if let Some(t) = target_order {
+            let (mut alerts, mut provenance) = (Vec::new(), Vec::new());
+            let (dose, target) = t.solve(&order, &mut alerts, &mut provenance)?;
+            order.recipe.dose = dose;
+            order.target = Some(target);
+            order.alerts.extend(alerts);
+            order.provenance.extend(provenance);
+        }
         // The course dates are checked here (weekend start, overlapping
         // days, a previous course after this one), so that planning cannot
         // refuse a field afterwards.
@@ -530,6 +544,8 @@ pub(crate) struct Recipe {
     pub(crate) schedule: Schedule,
     pub(crate) observation_minutes: u32,
     pub(crate) step_every_minutes: Option<u32>,
+    /// A target level ordered instead of a dose, solved once the patient is read.
+    pub(crate) target: Option<TargetOrder>,
 }
 
 /// A value's provenance: ordered when the request gave it, else the protocol's.
@@ -563,7 +579,15 @@ fn schedule(
         || o.step_dose.is_some()
         || o.max_dose.is_some()
         || o.session_dose_mg.is_some();
-    if (volume_order || dose_override) && p.id != "custom" {
+    let target = TargetOrder::parse(o)?;
+    if target.is_some() && (volume_order || dose_override || o.step_every_minutes.is_some()) {
+        return Err(PlanError::new(
+            "targetNgPerMl",
+            "ambiguous",
+            "A target replaces the dose: clear the dose, the volume order or the clock-driven step.",
+        ));
+    }
+    if (volume_order || dose_override || target.is_some()) && p.id != "custom" {
         alerts.push(Alert::info(
             "protocol_dose_overridden",
             format!(
@@ -590,7 +614,9 @@ fn schedule(
         .map(|m| m as u32);
     let mut session_minutes = minutes.unwrap_or(range.default);
     let mut minutes_ordered = minutes.is_some();
-    let (dose, dose_text, dose_source) = if volume_order {
+    let (dose, dose_text, dose_source) = if let Some(t) = &target {
+        t.dose()
+    } else if volume_order {
         let rate = match (o.rate_ml_per_hour, o.volume_ml, o.volume_minutes) {
             (Some(r), None, None) => contract::RATE.number(r)?,
             (None, Some(v), Some(m)) => {
@@ -757,6 +783,7 @@ fn schedule(
         schedule,
         observation_minutes,
         step_every_minutes,
+        target,
     })
 }
 

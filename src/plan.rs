@@ -38,6 +38,11 @@ pub struct Plan {
     pub schedule: Schedule,
     pub observation_minutes: u32,
     pub step_every_minutes: Option<u32>,
+    /// Target mode: the level the rates reach and hold, and with which model.
+    pub target: Option<crate::target_dose::PlanTarget>,
+    /// The pump settings on the session clock: each level at the minute it
+    /// starts (one for a single rate or a ladder titrated by response).
+    pub rate_changes: Vec<RateChange>,
     pub totals: Totals,
     pub preparation: Option<Preparation>,
     pub preparation_refused: Option<String>,
@@ -167,9 +172,14 @@ impl Order<'_> {
             .enumerate()
             .map(|(i, &dose)| self.level(i, dose, concentration_refused, &mut alerts))
             .collect();
-        let levels = stop_at_cap(levels);
-
-        let totals = totals(&levels, self);
+        // A ladder stops at its cap; a target's steps are a schedule, kept whole.
+        let levels = if self.target.is_some() {
+            levels
+        } else {
+            stop_at_cap(levels)
+        };
+        let rate_changes = self.rate_changes(&levels);
+        let totals = totals(&levels, &rate_changes, self);
         let need = Need {
             session_ml: totals.session_ml.unwrap_or(0.0),
             session_ml_at_max: totals.session_mg_at_max.map_or(0.0, |m| m / concentration),
@@ -229,7 +239,7 @@ impl Order<'_> {
 
         let course = self
             .timeline_input(
-                self.rate_changes(&levels),
+                rate_changes.clone(),
                 vec![totals.session_mg; self.recipe.sessions as usize],
             )
             .and_then(|input| {
@@ -298,6 +308,8 @@ impl Order<'_> {
             schedule: self.recipe.schedule,
             observation_minutes: self.recipe.observation_minutes,
             step_every_minutes: self.recipe.step_every_minutes,
+            target: self.target.clone(),
+            rate_changes,
             totals,
             preparation,
             preparation_refused,
@@ -318,21 +330,25 @@ impl Order<'_> {
     }
 
     /// The plan's rates placed on the clock: the first level at the start,
-    /// and each further level at its clock-driven step when the order has one.
+    /// and each further level at its clock-driven step when the order has
+    /// one, or at its minute in a target's scheme.
     fn rate_changes(&self, levels: &[DoseLevel]) -> Vec<RateChange> {
         let every = self.recipe.step_every_minutes;
+        let starts = self.target.as_ref().map(|t| &t.starts);
         levels
             .iter()
             .enumerate()
             .map_while(|(i, l)| {
-                let at = every.map_or(Some(0), |e| e.checked_mul(i as u32))?;
-                (i == 0 || (every.is_some() && at < self.recipe.session_minutes)).then(|| {
-                    RateChange {
-                        at_minute: at,
-                        ml_per_hour: l.ml_per_hour,
-                        mg_per_hour: l.mg_per_hour,
-                        label: format!("{} = {}", l.text.mg_per_hour, l.text.ml_per_hour),
-                    }
+                let at = match starts {
+                    Some(s) => *s.get(i)?,
+                    None => every.map_or(Some(0), |e| e.checked_mul(i as u32))?,
+                };
+                let timed = every.is_some() || starts.is_some();
+                (i == 0 || (timed && at < self.recipe.session_minutes)).then(|| RateChange {
+                    at_minute: at,
+                    ml_per_hour: l.ml_per_hour,
+                    mg_per_hour: l.mg_per_hour,
+                    label: format!("{} = {}", l.text.mg_per_hour, l.text.ml_per_hour),
                 })
             })
             .collect()
@@ -362,11 +378,7 @@ impl Order<'_> {
             DoseUnit::MgPerSession => dose / (self.recipe.session_minutes as f64 / 60.0),
             DoseUnit::MlPerHour => dose * c,
         };
-        let cap = p
-            .caps
-            .iter()
-            .filter(|cap| cap.applies(total_kg))
-            .min_by(|a, b| a.mg_per_hour.total_cmp(&b.mg_per_hour));
+        let cap = p.cap_for(total_kg);
         let (intended, cap_note) = match cap {
             Some(cap) if raw_mg_per_hour > cap.mg_per_hour => {
                 let why = cap
@@ -387,7 +399,12 @@ impl Order<'_> {
         let steps = (intended / c / resolution).round();
         let ml = steps * (resolution * 100.0).round() / 100.0;
         let delivered = ml * c;
-        let label = if order.doses.len() > 1 {
+        let label = if let Some(t) = &self.target {
+            format!(
+                "Step from {}",
+                minutes_text(t.starts.get(index).copied().unwrap_or(0))
+            )
+        } else if order.doses.len() > 1 {
             format!(
                 "Level {} ({})",
                 index + 1,
@@ -548,19 +565,16 @@ fn stop_at_cap(mut levels: Vec<DoseLevel>) -> Vec<DoseLevel> {
     levels
 }
 
-/// Session mg at the first level, or along the clock-driven steps when the
-/// order has them; the ladder's top level gives the "at max" figures.
-fn totals(levels: &[DoseLevel], order: &Order) -> Totals {
+/// Session mg along the rates on the clock; the ladder's top level gives
+/// the "at max" figures (a target's scheme has none: it is not titrated).
+fn totals(levels: &[DoseLevel], rate_changes: &[RateChange], order: &Order) -> Totals {
     let c = order.concentration;
-    let hours = order.recipe.session_minutes as f64 / 60.0;
+    let minutes = order.recipe.session_minutes;
+    let hours = minutes as f64 / 60.0;
     let n = order.recipe.sessions as f64;
-    let first = levels.first().and_then(|l| l.mg_per_hour);
     let top = levels.last().and_then(|l| l.mg_per_hour);
-    let session_mg = match order.recipe.step_every_minutes {
-        Some(every) => clock_session_mg(levels, every, order.recipe.session_minutes),
-        None => first.map(|r| r * hours),
-    };
-    let session_mg_at_max = top.map(|r| r * hours);
+    let session_mg = clock_session_mg(rate_changes, minutes);
+    let session_mg_at_max = top.map(|r| r * hours).filter(|_| order.target.is_none());
     let mg = |v: Option<f64>| {
         v.map_or("no total: a rate is refused".to_string(), |v| {
             with_unit(v, decimals::MG, "mg")
@@ -596,20 +610,15 @@ fn totals(levels: &[DoseLevel], order: &Order) -> Totals {
     }
 }
 
-/// mg delivered when level i runs from i x every until the next step (the
-/// top level holds to the end); None if any level used has no rate.
-fn clock_session_mg(levels: &[DoseLevel], every: u32, session_minutes: u32) -> Option<f64> {
+/// mg delivered when each rate runs from its minute until the next (the
+/// last holds to the end); None if any rate used is refused.
+fn clock_session_mg(rate_changes: &[RateChange], session_minutes: u32) -> Option<f64> {
     let mut mg = 0.0;
-    for (i, l) in levels.iter().enumerate() {
-        let from = (i as u64 * every as u64).min(session_minutes as u64);
-        let to = if i + 1 == levels.len() {
-            session_minutes as u64
-        } else {
-            ((i as u64 + 1) * every as u64).min(session_minutes as u64)
-        };
-        if to > from {
-            mg += l.mg_per_hour? * (to - from) as f64 / 60.0;
-        }
+    for (i, r) in rate_changes.iter().enumerate() {
+        let to = rate_changes
+            .get(i + 1)
+            .map_or(session_minutes, |next| next.at_minute);
+        mg += r.mg_per_hour? * to.saturating_sub(r.at_minute) as f64 / 60.0;
     }
     Some(mg)
 }

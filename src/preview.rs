@@ -20,8 +20,6 @@ pub struct PreviewOptions {
     pub resolution_minutes: Option<f64>,
     pub horizon_minutes: Option<f64>,
     pub threshold_ng_per_ml: Option<f64>,
-    /// For `target`: the plasma level the manual scheme reaches and holds.
-    pub target_ng_per_ml: Option<f64>,
     /// Also the effect-site curve (only the Domino model has a published ke0).
     pub effect_site: bool,
 }
@@ -44,7 +42,6 @@ impl PreviewOptions {
             resolution_minutes: number("resolutionMinutes"),
             horizon_minutes: number("horizonMinutes"),
             threshold_ng_per_ml: number("thresholdNgPerMl"),
-            target_ng_per_ml: number("targetNgPerMl"),
             effect_site: matches!(get("effectSite"), Some(Value::Bool(true))),
         })
     }
@@ -117,13 +114,6 @@ pub fn preview(
     options: &PreviewOptions,
 ) -> Result<Preview> {
     pk::check_drug(&plan.protocol.drug)?;
-    if options.target_ng_per_ml.is_some() {
-        return Err(PlanError::new(
-            "targetNgPerMl",
-            "not_an_option",
-            "A target belongs to solveTarget, not to the preview of the ordered dose.",
-        ));
-    }
     let mut notes = Vec::new();
     let segments = segments(plan, &mut notes)?;
     let marks = marks(plan);
@@ -138,9 +128,11 @@ pub fn preview(
         weight_kg: plan.weights.total_kg,
         age_years,
     };
+    // A target's own model unless another is asked for.
     let model = options
         .model
         .clone()
+        .or_else(|| plan.target.as_ref().map(|t| t.model.id.to_string()))
         .unwrap_or_else(|| models.default_model.to_string());
     let primary = pk::simulate(models, &model, &patient, &segments, &sim_options)?;
     notes.extend(discharge_note(models, &primary, plan.observation_minutes));
@@ -170,7 +162,19 @@ pub fn preview(
             format!("Effect site: ke0 {}/min from {} ({}). An estimate for orientation, like the plasma curve.", crate::numbers::format(e.site.ke0_per_min, 3), e.site.source, e.site.population),
         ));
     }
-    let svg = pk::svg_plot(&all, &segments, &models.bands);
+    // A plan in target mode draws its target as a line.
+    let mut bands = models.bands.to_vec();
+    if let Some(t) = &plan.target {
+        bands.push(pk::Band {
+            id: "target".into(),
+            label: "Target".into(),
+            low_ng_per_ml: t.ng_per_ml,
+            high_ng_per_ml: t.ng_per_ml,
+            source: "the order".into(),
+            tag: "D".into(),
+        });
+    }
+    let svg = pk::svg_plot(&all, &segments, &bands);
     let text = text(&primary);
     Ok(Preview {
         primary,
@@ -224,32 +228,23 @@ fn session_offsets(plan: &Plan) -> Vec<f64> {
     }
 }
 
-/// The delivered rates as segments: each level at its clock-driven step, or
-/// the first level for the whole session when titration is by response.
+/// The delivered rates as segments: the plan's rates on its clock, in
+/// every session (a ladder titrated by response holds its first level).
 fn segments(plan: &Plan, notes: &mut Vec<Alert>) -> Result<Vec<RateSegment>> {
     let minutes = plan.session_minutes as f64;
-    let mut steps: Vec<(f64, f64)> = Vec::new();
-    match plan.step_every_minutes {
-        Some(every) => {
-            for (i, level) in plan.levels.iter().enumerate() {
-                let at = i as f64 * every as f64;
-                if at >= minutes {
-                    break;
-                }
-                steps.push((at, level.mg_per_hour.ok_or_else(no_rate)?));
-            }
-        }
-        None => {
-            let first = plan
-                .levels
-                .first()
-                .and_then(|l| l.mg_per_hour)
-                .ok_or_else(no_rate)?;
-            if plan.titration == Titration::Response {
-                notes.push(Alert::info("preview_first_level", "Titration by response: the preview holds the first level for the whole infusion."));
-            }
-            steps.push((0.0, first));
-        }
+    let steps = plan
+        .rate_changes
+        .iter()
+        .map(|r| Ok((r.at_minute as f64, r.mg_per_hour.ok_or_else(no_rate)?)))
+        .collect::<Result<Vec<(f64, f64)>>>()?;
+    if steps.is_empty() {
+        return Err(no_rate());
+    }
+    if plan.titration == Titration::Response && plan.step_every_minutes.is_none() {
+        notes.push(Alert::info(
+            "preview_first_level",
+            "Titration by response: the preview holds the first level for the whole infusion.",
+        ));
     }
     if plan.sessions.is_empty() && plan.session_count > 1 {
         notes.push(Alert::info(
@@ -290,12 +285,10 @@ fn no_rate() -> PlanError {
     )
 }
 
-/// The answer to "which rates reach and hold this level?" for an order:
-/// the manual pump scheme of `pk::target` at the order's concentration and
-/// pump resolution over its session, each step through the plan's own
-/// limits (a hard limit leaves that step without a rate; a soft one needs
-/// acknowledging, as in a plan). A model scheme to program by hand, shown
-/// beside the order: it does not replace the ordered dose.
+/// The answer to "which rates reach and hold this level?": the steps of a
+/// plan in target mode (`target_dose`), each through the plan's own limits
+/// (a hard limit leaves that step without a rate; a soft one needs
+/// acknowledging, as in any plan), with the predicted curve.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetPlan {
@@ -338,134 +331,62 @@ pub struct Predicted {
     pub concentrations_ng_per_ml: Vec<f64>,
 }
 
-pub fn target(
-    models: &pk::Library,
-    order: &crate::order::Order,
-    options: &PreviewOptions,
-) -> Result<TargetPlan> {
-    pk::check_drug(&order.drug.id)?;
-    let target = options.target_ng_per_ml.ok_or_else(|| {
+/// The scheme of a plan in target mode, with its curve over the first
+/// session at 1-minute resolution (the `solveTarget` answer). The steps are
+/// the plan's levels: a step refused by a hard limit has no rate.
+pub fn target(models: &pk::Library, plan: &Plan, age_years: Option<f64>) -> Result<TargetPlan> {
+    let t = plan.target.as_ref().ok_or_else(|| {
         PlanError::new(
             "targetNgPerMl",
             "required",
             "Enter the target plasma level in ng/mL.",
         )
     })?;
-    let model_id = options
-        .model
-        .clone()
-        .unwrap_or_else(|| models.default_model.to_string());
-    let (c, resolution, w) = (
-        order.concentration,
-        order.resolution,
-        order.weights.dosing_weight_kg,
-    );
-    let patient = PkPatient {
-        weight_kg: order.patient.total_kg,
-        age_years: order.age_years(),
-    };
-    let minutes = order.recipe.session_minutes as f64;
-    let scheme = pk::target::solve_target(
-        models,
-        &model_id,
-        &patient,
-        &pk::target::TargetInput {
-            target_ng_per_ml: target,
-            session_minutes: minutes,
-            reach_minutes: pk::target::STEP_MINUTES,
-            mg_per_hour_step: resolution * c,
-            // The plan's limits judge each step below; this only bounds the arithmetic.
-            hard_max_mg_per_hour: pk::MAX_MG_PER_HOUR,
-        },
-    )?;
-    let mut alerts = scheme.alerts.clone();
-    let ml_decimals = crate::plan::decimals_of(resolution);
-    let steps: Vec<TargetRow> = scheme
-        .steps
+    let steps = plan
+        .levels
         .iter()
-        .map(|s| {
-            let ml = s.mg_per_hour / c;
-            let label = format!(
-                "Target step from minute {}",
-                crate::numbers::format(s.from_minute, 0)
-            );
-            // A pause (0 mL/h) is a pump setting too; only rates are limit-checked.
-            let refused = (ml > 0.0)
-                .then(|| {
-                    crate::limits::check_rate(
-                        order.drug,
-                        &label,
-                        s.mg_per_hour,
-                        ml,
-                        s.mg_per_hour,
-                        w,
-                        &mut alerts,
-                    )
-                })
-                .flatten();
-            let ok = refused.is_none();
-            TargetRow {
-                from_minute: s.from_minute,
-                ml_per_hour: ok.then_some(ml),
-                mg_per_hour: ok.then_some(s.mg_per_hour),
-                text: TargetRowText {
-                    from: minutes_text(s.from_minute as u32),
-                    ml_per_hour: if ok {
-                        with_unit(ml, ml_decimals, "mL/h")
-                    } else {
-                        "no rate".into()
-                    },
-                    mg_per_hour: if ok {
-                        with_unit(s.mg_per_hour, crate::numbers::decimals::MG_PER_HOUR, "mg/h")
-                    } else {
-                        "no rate".into()
-                    },
-                },
-            }
+        .zip(&t.starts)
+        .map(|(l, &from)| TargetRow {
+            from_minute: from as f64,
+            ml_per_hour: l.ml_per_hour,
+            mg_per_hour: l.mg_per_hour,
+            text: TargetRowText {
+                from: minutes_text(from),
+                ml_per_hour: l.text.ml_per_hour.clone(),
+                mg_per_hour: l.text.mg_per_hour.clone(),
+            },
         })
         .collect();
-    let mut alerts = crate::limits::dedupe(alerts);
-    for a in &mut alerts {
-        a.acknowledged =
-            a.level == crate::alert::Level::Soft && order.acknowledged.contains(&a.code);
-    }
-    let usable = alerts.iter().all(|a| match a.level {
-        crate::alert::Level::Hard => false,
-        crate::alert::Level::Soft => a.acknowledged,
-        crate::alert::Level::Info => true,
-    });
-    let sim = pk::simulate(
+    // The curve of the first session; none when a step has no rate.
+    let curve = preview(
         models,
-        &model_id,
-        &patient,
-        &scheme.segments,
-        &SimOptions {
+        plan,
+        age_years,
+        &PreviewOptions {
+            model: Some(t.model.id.to_string()),
             resolution_minutes: Some(1.0),
+            horizon_minutes: Some(plan.session_minutes as f64),
             ..Default::default()
         },
-    )?;
-    let line = pk::Band {
-        id: "target".into(),
-        label: "Target".into(),
-        low_ng_per_ml: target,
-        high_ng_per_ml: target,
-        source: "solveTarget".into(),
-        tag: "D".into(),
-    };
-    let svg = pk::svg_plot(std::slice::from_ref(&sim), &scheme.segments, &[line]);
+    )
+    .ok();
     Ok(TargetPlan {
-        target_ng_per_ml: target,
-        target_text: with_unit(target, 1, "ng/mL"),
-        model: sim.model.clone(),
-        reach_minutes: scheme.reach_minutes,
+        target_ng_per_ml: t.ng_per_ml,
+        target_text: with_unit(t.ng_per_ml, 1, "ng/mL"),
+        model: t.model.clone(),
+        reach_minutes: t.reach_minutes as f64,
         steps,
         predicted: Predicted {
-            times: scheme.times,
-            concentrations_ng_per_ml: scheme.concentrations_ng_per_ml,
+            times: curve
+                .as_ref()
+                .map_or_else(Vec::new, |c| c.primary.times.clone()),
+            concentrations_ng_per_ml: curve
+                .as_ref()
+                .map_or_else(Vec::new, |c| c.primary.concentrations_ng_per_ml.clone()),
         },
-        max_deviation_percent: scheme.max_deviation_percent,
-        alerts,
-        usable,
-        svg,
+        max_deviation_percent: t.max_deviation_percent,
+        alerts: plan.alerts.clone(),
+        usable: plan.confirmed,
+        svg: curve.map_or_else(String::new, |c| c.svg),
     })
 }

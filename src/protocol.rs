@@ -177,6 +177,16 @@ impl Cap {
     }
 }
 
+impl Protocol {
+    /// The lowest of the protocol's caps that applies to this weight.
+    pub fn cap_for(&self, total_kg: f64) -> Option<&Cap> {
+        self.caps
+            .iter()
+            .filter(|cap| cap.applies(total_kg))
+            .min_by(|a, b| a.mg_per_hour.total_cmp(&b.mg_per_hour))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FrailStart {

@@ -88,6 +88,12 @@ pub struct DoseOverrides {
     pub volume_minutes: Option<f64>,
     #[serde(default)]
     pub step_every_minutes: Option<f64>,
+    #[serde(default)]
+    pub target_ng_per_ml: Option<f64>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub reach_minutes: Option<f64>,
 }
 
 /// A request value whose keys and types the contract has checked: each
@@ -158,6 +164,9 @@ impl PlanRequest {
                 volume_ml: v.number(&c::VOLUME),
                 volume_minutes: v.number(&c::VOLUME_MINUTES),
                 step_every_minutes: v.number(&c::STEP_EVERY),
+                target_ng_per_ml: v.number(&c::TARGET),
+                model: v.text(&c::MODEL),
+                reach_minutes: v.number(&c::REACH_MINUTES),
             },
             acknowledged: v.codes(&c::ACKNOWLEDGED),
             cautions: v.codes(&c::CAUTIONS),

@@ -152,17 +152,16 @@ pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
     to_js(&preview)
 }
 
-/// The manual pump scheme that reaches and holds `options.targetNgPerMl`
-/// (`{ targetNgPerMl, model }`) at the request's concentration and pump.
+/// The manual pump scheme of a request in target mode (`dose.targetNgPerMl`,
+/// `dose.model`, `dose.reachMinutes`), with its curve over the first session.
 #[wasm_bindgen(js_name = solveTarget)]
-pub fn solve_target(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn solve_target(request: JsValue) -> Result<JsValue, JsValue> {
     let req = self::request(request)?;
-    let options = crate::preview::PreviewOptions::from_value(&read(options, "options")?)?;
     let order = Order::parse(crate::built_in::library(), &req)?;
     to_js(&crate::preview::target(
         crate::built_in::pk_models(),
-        &order,
-        &options,
+        &order.plan(),
+        order.age_years(),
     )?)
 }
 

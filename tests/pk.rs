@@ -680,7 +680,52 @@ mod target {
             // 0.1 mL/h at 1 mg/mL.
             mg_per_hour_step: 0.1,
             hard_max_mg_per_hour: hard,
+            cap_mg_per_hour: None,
         }
+    }
+
+    /// Domino, 70 kg, 150 ng/mL: the loading rate (39.7 mg/h) is above a
+    /// 25 mg/h cap. The capped steps run at the cap, each later step is
+    /// solved from the level really reached, and the plan says why the
+    /// target is not held from minute 15.
+    #[test]
+    fn a_cap_holds_the_rate_and_later_steps_start_from_the_level_reached() {
+        let s = solve_target(
+            lib(),
+            "domino",
+            &ADULT,
+            &TargetInput {
+                cap_mg_per_hour: Some(25.0),
+                ..input(150.0, 240.0, 10_000.0)
+            },
+        )
+        .unwrap();
+        assert_eq!(s.steps[0].mg_per_hour, 25.0);
+        assert!(s.steps.iter().all(|x| x.mg_per_hour <= 25.0));
+        assert!(
+            s.steps.len() > 1,
+            "the cap is left once the level is near the target"
+        );
+        let held = s
+            .alerts
+            .iter()
+            .find(|a| a.code == "target_not_held")
+            .unwrap();
+        assert!(
+            held.message
+                .starts_with("The rate is capped at 25 mg/h, so the level strays up to"),
+            "{}",
+            held.message
+        );
+        // Below the target while capped, never above it by more than 10%.
+        let peak = s
+            .concentrations_ng_per_ml
+            .iter()
+            .cloned()
+            .fold(0.0, f64::max);
+        assert!(peak <= 165.0, "{peak}");
+        assert!(s.concentrations_ng_per_ml[15] < 135.0);
+        assert!((s.concentrations_ng_per_ml[240] - 150.0).abs() <= 15.0);
     }
 
     /// Each adult model, 100, 150 and 300 ng/mL over a 4 h session: the steps,

@@ -168,21 +168,26 @@ fn a_level_above_the_band_at_discharge_is_an_information_alert_not_a_criterion()
 mod solve_target {
     use super::*;
     use ketamine_planner::alert::Level;
-    use ketamine_planner::order::Order;
     use ketamine_planner::preview::target;
 
-    fn scheme(target_ng: f64, acknowledged: &[&str]) -> ketamine_planner::preview::TargetPlan {
+    fn target_plan(target_ng: f64, acknowledged: &[&str]) -> ketamine_planner::plan::Plan {
         let lib = Library::default_library().unwrap();
-        let req: PlanRequest = PlanRequest::from_json(
-            &json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "acknowledged": acknowledged}).to_string(),
+        let req = PlanRequest::from_json(
+            &json!({"protocol": "custom", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1,
+                "dose": {"targetNgPerMl": target_ng}, "acknowledged": acknowledged})
+            .to_string(),
         )
         .unwrap();
-        let order = Order::parse(&lib, &req).unwrap();
-        let options = PreviewOptions {
-            target_ng_per_ml: Some(target_ng),
-            ..Default::default()
-        };
-        target(pk::Library::shipped().unwrap(), &order, &options).unwrap()
+        plan(&lib, &req).unwrap()
+    }
+
+    fn scheme(target_ng: f64, acknowledged: &[&str]) -> ketamine_planner::preview::TargetPlan {
+        target(
+            pk::Library::shipped().unwrap(),
+            &target_plan(target_ng, acknowledged),
+            None,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -193,7 +198,12 @@ mod solve_target {
         assert_eq!(s.steps[0].ml_per_hour, Some(39.7));
         assert_eq!(s.steps[0].text.ml_per_hour, "39.7 mL/h");
         assert_eq!(s.steps[1].text.from, "15 min");
-        assert!(s.usable && s.alerts.is_empty(), "{:?}", s.alerts);
+        assert!(s.usable, "{:?}", s.alerts);
+        assert!(
+            s.alerts.iter().all(|a| a.level == Level::Info),
+            "{:?}",
+            s.alerts
+        );
         assert!(s.svg.starts_with("<svg") && s.svg.contains("Target"));
         assert_eq!(s.predicted.times.len(), 241);
         // 300 ng/mL: 79.5 mg/h / 70 kg = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit.
@@ -211,15 +221,134 @@ mod solve_target {
         assert_eq!(s.steps[0].text.ml_per_hour, "no rate");
         assert!(s.alerts.iter().any(|a| a.level == Level::Hard));
         assert!(!s.usable);
+        assert!(
+            s.svg.is_empty() && s.predicted.times.is_empty(),
+            "no curve of a refused step"
+        );
     }
 
     #[test]
-    fn the_preview_of_the_ordered_dose_refuses_a_target() {
-        let e = run(
-            json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1}),
-            PreviewOptions { target_ng_per_ml: Some(150.0), ..Default::default() },
+    fn the_scheme_is_the_plans_rates_on_the_clock_totals_and_preview() {
+        let p = target_plan(150.0, &[]);
+        let t = p.target.as_ref().unwrap();
+        assert_eq!(t.text, "150 ng/mL by 15 min (Domino)");
+        assert_eq!(t.starts.len(), p.levels.len());
+        // The steps start at 0, at 15 min and then on quarter hours, as rate changes.
+        let at: Vec<u32> = p.rate_changes.iter().map(|r| r.at_minute).collect();
+        assert_eq!(at, t.starts);
+        assert_eq!(&at[..2], [0, 15]);
+        assert!(at.windows(2).all(|w| w[1] > w[0] && (w[1] - 15) % 15 == 0));
+        assert_eq!(p.levels[0].mg_per_hour, Some(39.7));
+        // Session mg: each rate times its own minutes (the last to 240).
+        let mut mg = 0.0;
+        for (i, r) in p.rate_changes.iter().enumerate() {
+            let to = p.rate_changes.get(i + 1).map_or(240, |n| n.at_minute);
+            mg += r.mg_per_hour.unwrap() * (to - r.at_minute) as f64 / 60.0;
+        }
+        assert!((p.totals.session_mg.unwrap() - mg).abs() < 1e-9);
+        assert_eq!(p.totals.session_mg_at_max, None, "a scheme is not titrated");
+        // The preview follows the scheme and holds the target within 10% after 15 min.
+        let v = preview(
+            pk::Library::shipped().unwrap(),
+            &p,
+            None,
+            &PreviewOptions {
+                resolution_minutes: Some(1.0),
+                ..Default::default()
+            },
         )
-        .unwrap_err();
-        assert_eq!(e.field, "targetNgPerMl");
+        .unwrap();
+        assert_eq!(v.primary.model.id, "domino");
+        for (t, c) in v
+            .primary
+            .times
+            .iter()
+            .zip(&v.primary.concentrations_ng_per_ml)
+        {
+            if (15.0..=240.0).contains(t) {
+                assert!((c - 150.0).abs() <= 15.0, "{c} ng/mL at {t} min");
+            }
+        }
+        assert!(v.svg.contains("Target"));
+        // Provenance: the target ordered, the model and the 15 min the planner's defaults.
+        let sources: Vec<(&str, String)> = p
+            .provenance
+            .iter()
+            .map(|v| (v.value, format!("{:?}", v.source)))
+            .collect();
+        assert!(sources.contains(&("dose", "Ordered".into())));
+        assert!(sources.contains(&("model", "Default".into())));
+        assert!(sources.contains(&("reachMinutes", "Default".into())));
+    }
+
+    #[test]
+    fn target_mode_refuses_what_it_cannot_honour() {
+        let lib = Library::default_library().unwrap();
+        let refuse = |dose: serde_json::Value, protocol: &str| {
+            let req = PlanRequest::from_json(
+                &json!({"protocol": protocol, "patient": {"weightKg": 70}, "concentrationMgPerMl": 1, "dose": dose}).to_string(),
+            )
+            .unwrap();
+            let e = plan(&lib, &req).unwrap_err();
+            let e = e.first().unwrap();
+            (e.field.clone(), e.code.clone())
+        };
+        let f = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            refuse(json!({"targetNgPerMl": 150, "startDose": 0.2}), "custom"),
+            f("targetNgPerMl", "ambiguous")
+        );
+        assert_eq!(
+            refuse(json!({"targetNgPerMl": 150, "rateMlPerHour": 20}), "custom"),
+            f("targetNgPerMl", "ambiguous")
+        );
+        assert_eq!(
+            refuse(json!({"model": "domino"}), "schwartzman-2009"),
+            f("targetNgPerMl", "required")
+        );
+        assert_eq!(
+            refuse(
+                json!({"targetNgPerMl": 150, "model": "nobody"}),
+                "schwartzman-2009"
+            ),
+            f("model", "unknown_model")
+        );
+        assert_eq!(
+            refuse(
+                json!({"targetNgPerMl": 150, "reachMinutes": 300}),
+                "schwartzman-2009"
+            ),
+            f("reachMinutes", "out_of_range")
+        );
+        assert_eq!(
+            refuse(json!({"targetNgPerMl": 5}), "schwartzman-2009"),
+            f("targetNgPerMl", "out_of_range")
+        );
+        // A custom protocol needs no start dose in target mode.
+        let req = PlanRequest::from_json(
+            &json!({"protocol": "custom", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1,
+                "dose": {"targetNgPerMl": 150, "model": "kamp-2020", "reachMinutes": 30}})
+            .to_string(),
+        )
+        .unwrap();
+        let p = plan(&lib, &req).unwrap();
+        assert_eq!(p.target.as_ref().unwrap().reach_minutes, 30);
+        assert_eq!(p.rate_changes[1].at_minute, 30);
+        assert_eq!(p.target.unwrap().model.id, "kamp-2020");
+        // Schwartzman caps at 25 mg/h: the first steps run at the cap, and the plan says why.
+        let req = PlanRequest::from_json(
+            &json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 70}, "concentrationMgPerMl": 1,
+                "dose": {"targetNgPerMl": 150}}).to_string(),
+        )
+        .unwrap();
+        let p = plan(&lib, &req).unwrap();
+        assert_eq!(p.levels[0].ml_per_hour, Some(25.0));
+        assert!(p.levels.iter().all(|l| l.mg_per_hour.unwrap() <= 25.0));
+        let codes: Vec<&str> = p.alerts.iter().map(|a| a.code.as_str()).collect();
+        assert!(
+            codes.contains(&"target_not_held") && codes.contains(&"protocol_dose_overridden"),
+            "{codes:?}"
+        );
+        assert!(p.confirmed, "information alerts only");
     }
 }

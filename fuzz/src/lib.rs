@@ -27,6 +27,14 @@ pub const WEIGHT_BASES: [&str; 4] = ["auto", "total", "ideal", "adjusted"];
 /// Every unit the library knows; the last two are not accepted in a request.
 pub const DOSE_UNITS: [&str; 5] = ["mg/kg/h", "mcg/kg/min", "mg/h", "mg/session", "mL/h"];
 pub const SCHEDULES: [&str; 4] = ["single", "daily", "weekdays", "continuous"];
+/// The adult PK models and a child's (a target may name any of them).
+pub const PK_MODELS: [&str; 5] = [
+    "domino",
+    "clements-250",
+    "hijazi-2003",
+    "kamp-2020",
+    "herd-2007",
+];
 
 pub fn protocol_ids(lib: &Library) -> Vec<&str> {
     lib.protocols.iter().map(|p| p.id.as_ref()).collect()
@@ -273,6 +281,9 @@ struct Dose {
     volume_ml: Option<Num>,
     volume_minutes: Option<Num>,
     step_every_minutes: Option<Num>,
+    target_ng_per_ml: Option<Num>,
+    model: Choice,
+    reach_minutes: Option<Num>,
 }
 
 fn val(n: Option<Num>) -> Option<f64> {
@@ -310,6 +321,9 @@ impl Request {
                 volume_ml: val(d.volume_ml),
                 volume_minutes: val(d.volume_minutes),
                 step_every_minutes: val(d.step_every_minutes),
+                target_ng_per_ml: val(d.target_ng_per_ml),
+                model: d.model.opt(&PK_MODELS),
+                reach_minutes: val(d.reach_minutes),
             },
             acknowledged: Vec::new(),
             cautions: self

@@ -296,6 +296,19 @@ impl Plan {
     }
 }
 
+impl Model {
+    /// The model as a result names it.
+    pub fn reference(&self) -> ModelRef {
+        ModelRef {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            source: self.source.clone(),
+            tag: self.tag.clone(),
+            population: self.population.clone(),
+        }
+    }
+}
+
 fn run(model: &Model, patient: &PkPatient, plan: &Plan) -> Result<Simulation> {
     let (_, modes) = model.derive_with_modes(patient.weight_kg)?;
     let course = Course::new(modes, &plan.segments);
@@ -320,13 +333,7 @@ fn run(model: &Model, patient: &PkPatient, plan: &Plan) -> Result<Simulation> {
         })
         .collect();
     Ok(Simulation {
-        model: ModelRef {
-            id: model.id.clone(),
-            name: model.name.clone(),
-            source: model.source.clone(),
-            tag: model.tag.clone(),
-            population: model.population.clone(),
-        },
+        model: model.reference(),
         threshold_ng_per_ml: plan.threshold,
         times: plan.times.clone(),
         concentrations_ng_per_ml: concentrations,

@@ -30,6 +30,9 @@ pub struct TargetInput {
     pub mg_per_hour_step: f64,
     /// A rate at or above this is refused (the plan's hard limit), mg/h.
     pub hard_max_mg_per_hour: f64,
+    /// No step runs faster (a protocol's cap, mg/h): the steps after a
+    /// capped one start from the level it really reached.
+    pub cap_mg_per_hour: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -103,6 +106,7 @@ pub fn solve_target(
     let mut steps: Vec<TargetStep> = Vec::new();
     let mut x = [0.0; 3];
     let mut from = 0.0;
+    let mut capped = false;
     while from < minutes {
         let to = if from == 0.0 {
             reach
@@ -113,7 +117,9 @@ pub fn solve_target(
         // Concentration at `to` is free + rate x unit (mg/min): linear in the rate.
         let free = Modes::plasma(modes.step(x, 0.0, dt));
         let unit = Modes::plasma(modes.step([0.0; 3], 1.0, dt));
-        let exact = ((target - free) / unit * 60.0).max(0.0);
+        let wanted = ((target - free) / unit * 60.0).max(0.0);
+        let exact = input.cap_mg_per_hour.map_or(wanted, |cap| wanted.min(cap));
+        capped |= exact < wanted;
         // Whole pump steps, without float noise (22.7, not 22.700000000000003).
         let mg_per_hour = libm::round(libm::round(exact / step) * step * 1e9) / 1e9;
         if mg_per_hour >= hard {
@@ -168,10 +174,22 @@ pub fn solve_target(
         .fold(0.0, f64::max);
     let mut alerts = Vec::new();
     if max_deviation > HOLD_TOLERANCE {
+        let why = if capped {
+            format!(
+                "The rate is capped at {}, so",
+                with_unit(
+                    input.cap_mg_per_hour.unwrap_or(0.0),
+                    decimals::MG_PER_HOUR,
+                    "mg/h"
+                )
+            )
+        } else {
+            "With 15-minute steps rounded to the pump,".to_string()
+        };
         alerts.push(Alert::info(
             "target_not_held",
             format!(
-                "With 15-minute steps rounded to the pump, the level strays up to {}% from the target.",
+                "{why} the level strays up to {}% from the target.",
                 crate::numbers::format(max_deviation * 100.0, 0)
             ),
         ));
