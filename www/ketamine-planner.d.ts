@@ -45,6 +45,12 @@ export interface PlanRequest {
     volumeMl?: number;
     volumeMinutes?: number;
     stepEveryMinutes?: number;
+    /** Target mode: the plasma level the rates reach and hold; replaces the dose. */
+    targetNgPerMl?: number;
+    /** Target mode: the PK model the rates are solved with (pkModels() ids); the model file's default when absent. */
+    model?: string;
+    /** Target mode: the first step's length, min; 15 when absent. */
+    reachMinutes?: number;
   };
   /** Codes of the soft alerts the clinician acknowledged. */
   acknowledged?: string[];
@@ -89,7 +95,7 @@ export interface Level {
   capped: boolean;
   capNote: string | null;
   refused: string | null;
-  text: { dose: string; mgPerHour: string; mgPerKgPerHour: string; mcgPerKgPerMin: string; mlPerHour: string };
+  text: { dose: string; mgPerHour: string; mgPerKgPerHour: string; mcgPerKgPerMin: string; mlPerHour: string; /** Target mode: "15 min", when this step starts. */ from: string | null };
 }
 
 export interface Preparation {
@@ -147,6 +153,10 @@ export interface Plan {
   schedule: Schedule;
   observationMinutes: number;
   stepEveryMinutes: number | null;
+  /** Target mode: the level the rates reach and hold; `starts` is each level's minute. */
+  target: { ngPerMl: number; model: { id: string; name: string; source: string; tag: string; population: string }; reachMinutes: number; starts: number[]; maxDeviationPercent: number; text: string } | null;
+  /** The pump settings on the session clock (one for a single rate or a ladder titrated by response). */
+  rateChanges: { atMinute: number; mlPerHour: number | null; mgPerHour: number | null; label: string }[];
   totals: {
     sessionMg: number | null; sessionMl: number | null; courseMg: number | null; courseMl: number | null;
     sessionMgAtMax: number | null; courseMgAtMax: number | null; courseMlAtMax: number | null;
@@ -236,8 +246,8 @@ export interface KetaminePlannerApi {
   planForm(form: Record<string, string | boolean | string[]>): FormResult;
   contract(): ContractField[];
   simulate(request: PlanRequest & SimulateOptions, options?: SimulateOptions): Simulation;
-  /** The manual scheme of rates that reaches targetNgPerMl by 15 min and holds it (a model scheme beside the order). */
-  solveTarget(request: PlanRequest & { targetNgPerMl: number; model?: string }, options?: { targetNgPerMl?: number; model?: string }): TargetPlan;
+  /** A request in target mode: the manual scheme of rates that reaches targetNgPerMl by reachMinutes and holds it, as the plan's levels. The target keys go in `dose` or beside the request. */
+  solveTarget(request: PlanRequest & { targetNgPerMl?: number; model?: string; reachMinutes?: number }): TargetPlan;
   /** An RFC 5545 calendar of the course; dtstampUtc "YYYYMMDDTHHMMSSZ". */
   ics(request: PlanRequest, dtstampUtc: string): string;
   pkModels(): unknown[];

@@ -233,16 +233,22 @@ test('dist/ketamine-planner.d.ts declares what the engine and the element offer,
 
 test('solveTarget(): the scheme at the request\'s concentration and pump, through the plan\'s limits', async () => {
   const r = await page.evaluate(() => {
-    const base = { protocol: 'schwartzman-2009', patient: { weightKg: 70 }, concentrationMgPerMl: 1 };
+    // Custom: global limits only, no protocol cap (Schwartzman's 25 mg/h would hold the rate below the target).
+    const base = { protocol: 'custom', patient: { weightKg: 70 }, concentrationMgPerMl: 1 };
     const ok = KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150 });
     const high = KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 300 });
     const err = (f) => { try { f(); return null; } catch (e) { return { name: e.name, field: e.field, code: e.code }; } };
     return {
       first: ok.steps[0], second: ok.steps[1].text.from, usable: ok.usable, svg: ok.svg.slice(0, 4), n: ok.predicted.times.length,
       highCodes: high.alerts.map((a) => a.code), highUsable: high.usable,
-      missing: err(() => KetaminePlanner.solveTarget(base)),
-      reach: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150, reachMinutes: 30 })),
+      missing: err(() => KetaminePlanner.solveTarget({ ...base, protocol: 'schwartzman-2009' })),
+      reach30: KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150, reachMinutes: 30 }).steps.slice(0, 2).map((s) => s.fromMinute),
+      inDose: KetaminePlanner.solveTarget({ ...base, dose: { targetNgPerMl: 150 } }).steps[0].mlPerHour,
+      plan: (() => { const p = KetaminePlanner.plan({ ...base, dose: { targetNgPerMl: 150 } }); return { first: p.levels[0].text.mlPerHour, at: p.rateChanges.map((c) => c.atMinute).slice(0, 3), target: p.target.text }; })(),
+      reachLate: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150, reachMinutes: 300 })),
+      both: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150, dose: { targetNgPerMl: 100 } })),
       tooHigh: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 5000 })),
+      withDose: err(() => KetaminePlanner.solveTarget({ ...base, targetNgPerMl: 150, dose: { startDose: 0.3 } })),
       inPreview: err(() => KetaminePlanner.simulate({ ...base, targetNgPerMl: 150 })),
     };
   });
@@ -256,7 +262,15 @@ test('solveTarget(): the scheme at the request\'s concentration and pump, throug
   assert.ok(r.highCodes.includes('dose_above_soft_limit'), r.highCodes.join());
   assert.equal(r.highUsable, false);
   assert.deepEqual(r.missing, { name: 'PlanError', field: 'targetNgPerMl', code: 'required' });
-  assert.equal(r.reach.field, 'reachMinutes', 'an unsupported key is refused by name');
+  assert.deepEqual(r.reach30, [0, 30], 'the first step lasts reachMinutes');
+  assert.equal(r.inDose, 39.7, 'the same target written in dose');
+  // The plan of the same request carries the scheme as its levels on the clock.
+  assert.deepEqual(r.plan, { first: '39.7 mL/h', at: [0, 15, 30], target: r.plan.target });
+  assert.match(r.plan.target, /^150 ng\/mL by 15 min \(Domino/);
+  assert.deepEqual(r.reachLate, { name: 'PlanError', field: 'reachMinutes', code: 'out_of_range' }, 'the 240 min session ends first');
+  assert.equal(r.both.field, 'targetNgPerMl', 'a target both beside and in dose is refused by name, never one chosen');
+  assert.equal(r.both.code, 'unknown_field');
   assert.equal(r.tooHigh.field, 'targetNgPerMl');
-  assert.equal(r.inPreview.field, 'targetNgPerMl', 'the preview of the ordered dose does not take a target');
+  assert.deepEqual(r.withDose, { name: 'PlanError', field: 'targetNgPerMl', code: 'ambiguous' });
+  assert.equal(r.inPreview.field, 'targetNgPerMl', 'simulate takes a target only inside dose, as a plan does');
 });

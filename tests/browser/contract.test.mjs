@@ -53,7 +53,7 @@ test('unknown keys, wrong types and inherited values never plan', async () => {
   assert.equal(out.formThrows, null, 'planForm never throws');
   assert.equal(out.form.field, 'weightkg');
   assert.ok(out.summaries.length > 0 && out.summaries.every((s) => s.includes('UNCONFIRMED')), out.summaries.join('\n'));
-  assert.equal(out.contract, 28);
+  assert.equal(out.contract, 31, 'the 31 fields of src/contract.rs FIELDS (with the three of target mode)');
 });
 
 test('a one-edit misspelling of every contract field is refused, naming the field', async () => {

@@ -40,7 +40,7 @@ function need() {
 /* simulate(request, options) as the core takes it, or one object with the
  * preview's keys in it: those are split off the plan request and passed as
  * `options` (a key also given in `options` wins there). */
-const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl', 'targetNgPerMl', 'effectSite'];
+const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl', 'effectSite'];
 function splitOptions(request, options) {
   let req = request;
   let split = null;
@@ -56,11 +56,26 @@ function splitOptions(request, options) {
   return [req, opts];
 }
 const simulate = (request, options) => need().simulate(...splitOptions(request, options));
-/* solveTarget({ ...request, targetNgPerMl, model }): the scheme of rates that
- * reaches the target by 15 min and holds it, through the plan's limits. */
-const solveTarget = (request, options) => {
-  const [req, opts] = splitOptions(request, options);
-  return need().solveTarget(req, opts === undefined ? {} : opts);
+/* solveTarget({ ...request, targetNgPerMl, model, reachMinutes }): a request
+ * in target mode, its scheme of rates through the plan's limits. The three
+ * target keys may stand beside the request, as the issue that asked for it
+ * wrote them, or in request.dose as the contract has them; one given in both
+ * places is left where it is, so the engine refuses it by name. */
+const TARGET_KEYS = ['targetNgPerMl', 'model', 'reachMinutes'];
+const solveTarget = (request) => {
+  let req = request;
+  const plain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  // A dose that is not an object is left for the engine to refuse.
+  if (plain(request) && (request.dose === undefined || plain(request.dose))) {
+    const dose = request.dose || {};
+    for (const k of TARGET_KEYS) {
+      if (!Object.prototype.hasOwnProperty.call(request, k) || Object.prototype.hasOwnProperty.call(dose, k)) continue;
+      if (req === request) req = { ...request, dose: { ...dose } };
+      req.dose[k] = request[k];
+      delete req[k];
+    }
+  }
+  return need().solveTarget(req);
 };
 
 export const KetaminePlanner = {
