@@ -42,7 +42,9 @@ pub struct Form {
     pub volume_ml: String,
     pub volume_minutes: String,
     pub step_every_minutes: String,
-    pub target_ng_per_ml: String,
+    /// Present (even empty) when the page is in target mode: an empty
+    /// target is then "required", never a plan of the protocol's dose.
+    pub target_ng_per_ml: Option<String>,
     pub model: String,
     pub reach_minutes: String,
     pub start: String,
@@ -104,6 +106,7 @@ impl Form {
     fn read(value: &Value) -> Form {
         let get = |name: &str| value.given(name);
         let text = |name: &str| get(name).and_then(Value::as_text).unwrap_or("").to_string();
+        // Weight in kg or lb, and the target: the key's presence says which input the page shows.
         let weight = |name: &str| get(name).map(|_| text(name));
         let list = |name: &str| get(name).map_or_else(Vec::new, Value::texts);
         Form {
@@ -131,7 +134,7 @@ impl Form {
             volume_ml: text("volumeMl"),
             volume_minutes: text("volumeMinutes"),
             step_every_minutes: text("stepEveryMinutes"),
-            target_ng_per_ml: text("targetNgPerMl"),
+            target_ng_per_ml: weight("targetNgPerMl"),
             model: text("model"),
             reach_minutes: text("reachMinutes"),
             start: text("start"),
@@ -187,7 +190,10 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         volume_ml: num("volumeMl", &form.volume_ml, false),
         volume_minutes: num("volumeMinutes", &form.volume_minutes, true),
         step_every_minutes: num("stepEveryMinutes", &form.step_every_minutes, true),
-        target_ng_per_ml: num("targetNgPerMl", &form.target_ng_per_ml, false),
+        target_ng_per_ml: form
+            .target_ng_per_ml
+            .as_deref()
+            .and_then(|t| num("targetNgPerMl", t, false)),
         model: text(&form.model),
         reach_minutes: num("reachMinutes", &form.reach_minutes, true),
     };
@@ -208,6 +214,14 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         start: text(&form.start),
         previous_course_end: text(&form.previous_course_end),
     };
+    let no_target = matches!(form.target_ng_per_ml.as_deref(), Some(t) if t.trim().is_empty());
+    if no_target {
+        errors.push(PlanError::new(
+            "targetNgPerMl",
+            "required",
+            "Enter the target plasma level in ng/mL, or order a dose instead.",
+        ));
+    }
     // The order's own checks run too, so every bad input is marked in one
     // pass; a field whose text did not parse keeps its parse message.
     match Order::parse(lib, &request) {
@@ -220,7 +234,10 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         Ok(_) => FormResult::refused(errors),
         Err(order_errors) => {
             for e in order_errors.iter() {
-                if errors.get(&e.field).is_none() {
+                // Without its target the order falls back to asking for a
+                // dose; the dose asked for here is the target.
+                let asks_dose = e.field == "startDose" && e.code == "required";
+                if errors.get(&e.field).is_none() && !(no_target && asks_dose) {
                     errors.push(e.clone());
                 }
             }
@@ -318,5 +335,31 @@ mod tests {
             "{:?}",
             r.field_errors
         );
+    }
+
+    /// Target mode sends the target input even while it is empty: that is
+    /// "required", not a plan of the protocol's dose nobody ordered.
+    #[test]
+    fn target_mode_with_no_target_plans_nothing() {
+        let lib = Library::default_library().unwrap();
+        let mut f = Form {
+            protocol: "custom".into(),
+            ..form("70", "1")
+        };
+        f.target_ng_per_ml = Some(" ".into());
+        let r = plan_form(&lib, &f);
+        assert!(r.plan.is_none());
+        // Only the target is asked for, not the custom protocol's start dose.
+        assert_eq!(r.field_errors.len(), 1, "{:?}", r.field_errors);
+        assert_eq!(
+            r.field_errors.get("targetNgPerMl"),
+            Some("Enter the target plasma level in ng/mL, or order a dose instead.")
+        );
+        // 150 ng/mL, Domino, 70 kg: 39.7 mL/h at 1 mg/mL for the first 15 min.
+        f.target_ng_per_ml = Some("150".into());
+        let plan = plan_form(&lib, &f).plan.unwrap();
+        assert_eq!(plan.levels[0].ml_per_hour, Some(39.7));
+        assert_eq!(plan.levels[1].text.from.as_deref(), Some("15 min"));
+        assert!(plan.target.is_some());
     }
 }

@@ -105,6 +105,8 @@ pub struct LevelText {
     pub mg_per_kg_per_hour: String,
     pub mcg_per_kg_per_min: String,
     pub ml_per_hour: String,
+    /// Target mode: "15 min", the minute this step starts on the session clock.
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -399,11 +401,12 @@ impl Order<'_> {
         let steps = (intended / c / resolution).round();
         let ml = steps * (resolution * 100.0).round() / 100.0;
         let delivered = ml * c;
-        let label = if let Some(t) = &self.target {
-            format!(
-                "Step from {}",
-                minutes_text(t.starts.get(index).copied().unwrap_or(0))
-            )
+        let from = self
+            .target
+            .as_ref()
+            .map(|t| minutes_text(t.starts.get(index).copied().unwrap_or(0)));
+        let label = if let Some(from) = &from {
+            format!("Step from {from}")
         } else if order.doses.len() > 1 {
             format!(
                 "Level {} ({})",
@@ -457,6 +460,7 @@ impl Order<'_> {
             } else {
                 "no rate".to_string()
             },
+            from,
         };
         DoseLevel {
             dose,

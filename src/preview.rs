@@ -166,12 +166,13 @@ pub fn preview(
     let mut bands = models.bands.to_vec();
     if let Some(t) = &plan.target {
         bands.push(pk::Band {
-            id: "target".into(),
+            id: pk::TARGET_BAND.into(),
             label: "Target".into(),
             low_ng_per_ml: t.ng_per_ml,
             high_ng_per_ml: t.ng_per_ml,
             source: "the order".into(),
-            tag: "D".into(),
+            // Not evidence and not a default: the clinician's order.
+            tag: String::new().into(),
         });
     }
     let svg = pk::svg_plot(&all, &segments, &bands);

@@ -66,7 +66,7 @@ impl TargetOrder {
             titration: Titration::None,
         };
         let text = format!(
-            "Dose: the rates that reach and hold {}",
+            "Dose: the rates that reach and hold {} (target order)",
             with_unit(self.ng_per_ml, 1, "ng/mL")
         );
         (dose, text, Source::Ordered)

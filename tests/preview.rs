@@ -204,7 +204,11 @@ mod solve_target {
             "{:?}",
             s.alerts
         );
-        assert!(s.svg.starts_with("<svg") && s.svg.contains("Target"));
+        assert!(
+            s.svg.starts_with("<svg")
+                && s.svg
+                    .contains(">Target 150 ng/mL: the level ordered</text>")
+        );
         assert_eq!(s.predicted.times.len(), 241);
         // 300 ng/mL: 79.5 mg/h / 70 kg = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit.
         let s = scheme(300.0, &[]);
@@ -269,7 +273,9 @@ mod solve_target {
                 assert!((c - 150.0).abs() <= 15.0, "{c} ng/mL at {t} min");
             }
         }
-        assert!(v.svg.contains("Target"));
+        assert!(v
+            .svg
+            .contains(">Target 150 ng/mL: the level ordered</text>"));
         // Provenance: the target ordered, the model and the 15 min the planner's defaults.
         let sources: Vec<(&str, String)> = p
             .provenance

@@ -13,7 +13,7 @@ mod svg;
 pub mod target;
 
 pub use models::{Band, Derived, EffectSite, Library, Model, Parameters, ValidRange, MODELS_JSON};
-pub use svg::svg_plot;
+pub use svg::{svg_plot, TARGET_BAND};
 
 use crate::alert::Alert;
 use crate::contract::{in_range, opt_in_range};

@@ -52,6 +52,9 @@ fn ticks(top: f64, step: f64) -> impl Iterator<Item = f64> {
         .take_while(move |v| *v <= top + step * 1e-9)
 }
 
+/// The id of the band a plan in target mode adds for its target (`preview`).
+pub const TARGET_BAND: &str = "target";
+
 fn band_text(b: &Band) -> String {
     let (lo, hi) = (number(b.low_ng_per_ml, 1), number(b.high_ng_per_ml, 1));
     let range = if lo == hi {
@@ -59,13 +62,11 @@ fn band_text(b: &Band) -> String {
     } else {
         format!("{lo} to {hi} ng/mL")
     };
-    // The level a clinician asked for (solveTarget) is a target; the bands are not.
-    let what = if b.id == "target" {
-        "the level asked for"
-    } else {
-        ORIENTATION
-    };
-    escape(&format!("{} {range} ({}): {what}", b.label, b.tag))
+    // The level a clinician ordered (target mode) is a target; the bands are not.
+    if b.id == TARGET_BAND {
+        return escape(&format!("{} {range}: the level ordered", b.label));
+    }
+    escape(&format!("{} {range} ({}): {ORIENTATION}", b.label, b.tag))
 }
 
 /// Positive-rate stretches merged into [start, end] hours.
@@ -196,13 +197,19 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
     }
     for b in &shown {
         let (ya, yb) = (f.y(b.high_ng_per_ml), f.y(b.low_ng_per_ml));
-        let ty = if yb - ya >= 16.0 { ya + 12.0 } else { ya - 4.0 };
+        // A band is named at its top left; the target under its line at the
+        // right, where the curve has fallen away and no band label sits.
+        let (x, ty, anchor) = if b.id == TARGET_BAND {
+            (f.x1 - 6.0, ya + 13.0, "end")
+        } else if yb - ya >= 16.0 {
+            (f.x0 + 6.0, ya + 12.0, "start")
+        } else {
+            (f.x0 + 6.0, ya - 4.0, "start")
+        };
         let _ = write!(
             o,
-            r#"<text class="pk-band-label" x="{:.1}" y="{ty:.1}" {HALO}>{}</text>"#,
-            f.x0 + 6.0,
+            r#"<text class="pk-band-label" x="{x:.1}" y="{ty:.1}" text-anchor="{anchor}" {HALO}>{}</text>"#,
             band_text(b),
-            ty = ty
         );
     }
     o.push_str(&legend);

@@ -530,33 +530,73 @@ test('patient handout of a 5-day infusion with boosters: the stay, liver tests, 
   assert.equal(pages, 1, `${pages} pages`);
 }));
 
-test('target level: the manual scheme as a table and a curve with the target line, strict entry, never stale', () => onOfflinePage(async (p, page) => {
-  await p.choose('protocol', 'schwartzman-2009');
+test('target mode: the steps as the plan (table, pump card, timeline) and the curve with the target line; strict entry, never stale', () => onOfflinePage(async (p, page) => {
+  await p.choose('protocol', 'custom');
   await p.type('weightKg', '70');
   await p.type('concentrationMgPerMl', '1');
-  await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
-  await p.el('[data-role=pk-target]').fill('150');
-  await p.el('[data-role=pk-target-svg] svg').waitFor({ timeout: 5000 });
-  const rows = await p.el('.pk-target-steps tbody').locator('tr').allInnerTexts();
-  // Domino, 70 kg: 39.7 mL/h at 1 mg/mL for the first 15 min, then lower every 15 min over 4 h.
+  const shadow = (sel) => page.locator('ketamine-planner').evaluate((e, s) => { const el = e.shadowRoot.querySelector(s); return el ? el.textContent : null; }, sel);
+  const visible = (sel) => p.el(sel).isVisible();
+  assert.equal(await visible('[data-role=custom]'), true, 'custom: its dose fields first');
+  await p.el('[data-role=dose-mode]').selectOption('target');
+  // A target replaces the dose: the custom dose and the clock-driven step are hidden and not sent.
+  assert.equal(await visible('[data-role=custom]'), false);
+  assert.equal(await visible('[data-for=stepEveryMinutes]'), false);
+  // No target yet: nothing planned, the status names the field (never the protocol's dose).
+  assert.equal(await p.text('mlPerHour'), '');
+  assert.equal(await p.text('confirmed'), 'To calculate, enter: Target level.');
+  await p.type('targetNgPerMl', '150');
+  // Domino, 70 kg, 1 mg/mL: 150 ng/mL by minute 15 needs 39.7 mg/h = 39.7 mL/h, then lower every 15 min over 4 h.
+  assert.equal(await p.text('mlPerHour'), '39.7 mL/h');
+  assert.equal(await p.el('[data-role=pump-label]').textContent(), 'First rate: step 1 of 16, then per the steps table');
+  assert.equal(await p.text('dose'), '150 ng/mL by 15 min (Domino)');
+  assert.equal(await p.text('srcDose'), 'ordered');
+  assert.match(await p.text('provenance'), /PK model: Domino, the model file's default \(D\) · Target reached by: 15 min, planner default \(D\)/);
+  assert.equal(await p.el('[data-role=at-max]').isHidden(), true, 'no "at the top level" for a schedule of steps');
+  assert.equal(await shadow('[data-role=ladder-title]'), 'Rate steps: reach and hold 150 ng/mL by 15 min (Domino)');
+  assert.equal(await shadow('[data-role=ladder-first]'), 'From');
+  const rows = await p.el('[data-role=ladder]').locator('tr').allInnerTexts();
   assert.equal(rows.length, 16);
-  assert.match(rows[0], /^0 min\s+39\.7 mL\/h\s+39\.7 mg\/h$/);
-  assert.match(rows[1], /^15 min\s/);
-  assert.match(await p.el('[data-role=pk-target-svg]').textContent(), /Target 150 ng\/mL \(D\): the level asked for/);
-  // Malformed entry: refused at the field, nothing left on screen.
-  await p.el('[data-role=pk-target]').fill('1e2');
-  assert.equal(await p.el('[data-role=pk-target-msg]').textContent(), 'Only digits and one decimal point are allowed.');
-  assert.equal(await p.el('[data-role=pk-target]').getAttribute('aria-invalid'), 'true');
-  assert.equal(await p.el('.pk-target-steps').count(), 0);
-  assert.equal(await p.el('[data-role=pk-target-svg] svg').count(), 0);
-  // A plan edit clears the old scheme at once; the new one follows with the preview.
-  await p.el('[data-role=pk-target]').fill('300');
-  await p.el('.pk-target-steps').waitFor();
-  // 300 ng/mL: 79.5 mg/h = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit: not usable until acknowledged.
-  assert.match(await p.el('[data-role=pk-target-out]').textContent(), /Not usable as it stands/);
-  await p.type('weightKg', '80');
-  assert.equal(await p.el('.pk-target-steps').count(), 0, 'no scheme of the old weight');
-  await p.el('.pk-target-steps').waitFor({ timeout: 5000 });
+  assert.match(rows[0], /^0 min\s+39\.7 mL\/h\s+39\.7 mg\/h\s+39\.7 mg\/h\s+0\.567 mg\/kg\/h/);
+  assert.match(rows[1], /^15 min\s+34\.1 mL\/h/);
+  assert.match(rows[15], /^3 h 45 min\s/);
+  // Session mg along the steps (each rate for its 15 min): less than 39.7 mg/h x 4 h = 158.8 mg.
+  assert.equal(await p.text('sessionTotalMg'), '96.1 mg');
+  // The timeline draws the steps; the preview draws the target line.
+  await p.el('[data-role=timeline-svg] svg').waitFor({ timeout: 5000 });
+  assert.ok((await p.el('[data-role=timeline-svg] svg').locator('path, polyline').count()) > 0);
+  await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
+  assert.match(await p.el('[data-role=pk-svg]').textContent(), /Target 150 ng\/mL: the level ordered/);
+  // Malformed entry: refused at the field, no rate of the old target left on screen.
+  await p.type('targetNgPerMl', '1e2');
+  assert.equal((await p.message('targetNgPerMl')).text, 'Write the number in full (no exponent such as 1e3).');
+  assert.equal(await p.text('mlPerHour'), '');
+  assert.equal(await p.el('[data-role=ladder] tr').count(), 0);
+  assert.equal(await shadow('[data-role=ladder-title]'), 'Rate ladder', 'no title of the old target');
+  // 300 ng/mL: 79.5 mg/h = 1.14 mg/kg/h, above the 1 mg/kg/h soft limit: unconfirmed until acknowledged.
+  await p.type('targetNgPerMl', '300');
+  assert.equal(await p.text('mlPerHour'), '79.5 mL/h');
+  assert.equal(await p.confirmedState(), 'false');
+  // Another model: the rates are solved with it and the preview follows it.
+  await p.choose('model', 'kamp-2020');
+  assert.match(await p.text('dose'), /^300 ng\/mL by 15 min \(Kamp/);
+  assert.notEqual(await p.text('mlPerHour'), '79.5 mL/h');
+  await page.waitForFunction(() => document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=pk-model]').value === 'kamp-2020');
+  // Reach by 30 min: the first rate runs 30 min.
+  await p.type('reachMinutes', '30');
+  assert.match((await p.el('[data-role=ladder]').locator('tr').allInnerTexts())[1], /^30 min\s/);
+  // The link carries the mode and its fields; opened, it restores them.
+  const link = await page.locator('ketamine-planner').evaluate((e) => e.permalink);
+  await page.goto(link);
+  await page.locator('ketamine-planner [data-role=ladder] tr').first().waitFor();
+  assert.equal(await p.el('[data-role=dose-mode]').inputValue(), 'target');
+  assert.equal(await p.field('targetNgPerMl').inputValue(), '300');
+  assert.equal(await p.field('model').inputValue(), 'kamp-2020');
+  assert.match((await p.el('[data-role=ladder]').locator('tr').allInnerTexts())[1], /^30 min\s/);
+  // Back to a dose: the custom dose is asked for again, the target is not sent.
+  await p.el('[data-role=dose-mode]').selectOption('dose');
+  assert.equal(await visible('[data-role=custom]'), true);
+  assert.equal(await p.text('mlPerHour'), '');
+  assert.match(await p.text('confirmed'), /enter: .*Start dose/);
 }));
 
 test('effect-site curve: drawn for Domino with its source, refused by name for a model without a ke0', () => onOfflinePage(async (p, page) => {

@@ -131,10 +131,11 @@ export class KetaminePlannerElement extends HTMLElement {
     const root = this._root;
     const lib = KetaminePlanner.library();
     const version = KetaminePlanner.version;
-    this._form = new Form(root, lib, KetaminePlanner.contract());
+    const pk = KetaminePlanner.pkModels();
+    this._form = new Form(root, lib, KetaminePlanner.contract(), pk);
     this._results = new Results();
     this._course = new Course();
-    this._preview = new Preview(KetaminePlanner);
+    this._preview = new Preview(KetaminePlanner, pk);
     this._paper = new Paper(version, `${lib.version} ${libraryHash()}`);
     // Read once: the library never changes under a running element, and
     // library() serialises all of it across the wasm boundary.
@@ -266,6 +267,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     if (t.name) this._form.touched.add(t.name);
     if (t === this._form.inputs.protocol) { this._form.notes.protocol = ''; this._form.protocolChanged(); }
     if (t === this._form.inputs.doseUnit) this._form.clearDoses();
+    if (t === this._form.mode) this._form.modeChanged();
     // An edit renders in its own event: a value the inputs no longer support
     // never stays on screen, not even for a microtask.
     this._compute();
@@ -303,7 +305,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._results.show(plan, missing, invalid);
     if (plan) this._alerts.show(plan.alerts || []); else this._alerts.clear();
     this._course.show(plan, !!this._request);
-    this._preview.schedule(this._request);
+    this._preview.schedule(this._request, plan);
     this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []), this.permalink.slice(-8));
     if (plan || this._hadPlanEvent) {
       this._hadPlanEvent = !!plan;

@@ -10,15 +10,20 @@ const CUSTOM_ONLY = new Set(['doseUnit', 'startDose', 'stepDose', 'maxDose', 'se
 /** Not text inputs: a check box and two lists of check boxes. */
 const NOT_TEXT = new Set(['frail', 'acknowledged', 'cautions']);
 const DOSE_FIELDS = ['startDose', 'stepDose', 'maxDose'];
+/** Sent only in target mode; a target replaces the dose, so then the custom
+ * dose and the clock-driven step are not sent. */
+const TARGET_ONLY = new Set(['targetNgPerMl', 'model', 'reachMinutes']);
 
 function hintOf(name) { return (TEXT.fields[name] || {}).hint || ''; }
 function describedBy(name, hint) { return (hint ? 'h-' + name + ' ' : '') + 'e-' + name; }
 
 export class Form {
-  /** @param root the shadow root; @param lib the protocol library; @param contract the core's field list */
-  constructor(root, lib, contract) {
+  /** @param root the shadow root; @param lib the protocol library; @param contract the core's field list;
+   * @param pk the PK models (for target mode) */
+  constructor(root, lib, contract, pk) {
     this.root = root;
     this.lib = lib;
+    this.pk = pk;
     this.byName = new Map(contract.map((f) => [f.path.split('.').pop(), f]));
     this.textNames = [...this.byName.keys()].filter((n) => !NOT_TEXT.has(n));
     this.notes = {};          // field name -> a note shown while the field is empty
@@ -62,6 +67,22 @@ export class Form {
 <div class="control"><input id="f-${name}" name="${name}" type="${type}" aria-describedby="${describedBy(name, hint)}"></div>${this.message(name, hint)}</div>`;
   }
 
+  /** The dose mode: not a request field, it decides which fields are sent. */
+  doseMode() {
+    const t = TEXT.fields.doseMode;
+    return html`<div class="field" data-for="doseMode"><label for="f-doseMode">${t.label}</label>
+<div class="control"><select id="f-doseMode" data-role="dose-mode" aria-describedby="h-doseMode">${
+  Object.entries(t.options).map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select></div><p class="hint" id="h-doseMode">${t.hint}</p></div>`;
+  }
+
+  /** The models a target is solved with; empty is the model file's default, named. */
+  modelOptions() {
+    const models = (this.pk && this.pk.models) || [];
+    const def = models.find((m) => m.id === (this.pk && this.pk.defaultModel));
+    return [['', say('fields.model.default', { name: def ? def.name : '' })],
+      ...models.map((m) => [m.id, m.name + ' — ' + m.population + ' · ' + m.tag])];
+  }
+
   markup() {
     const L = TEXT.legends;
     const protocols = [['', TEXT.fields.protocol.choose],
@@ -85,6 +106,8 @@ ${this.number('concentrationMgPerMl', html` list="kp-conc"`)}
 <datalist id="kp-conc" data-role="conc-list"></datalist>
 <div class="chips" data-role="conc-chips" role="group" aria-label="${TEXT.fields.concentrationMgPerMl.chipsLabel}"></div>
 ${this.number('pumpResolutionMlPerHour')}${this.number('preparationVolumeMl')}</fieldset>
+<fieldset><legend>${L.dose}</legend>${this.doseMode()}
+<div data-role="target" hidden>${this.number('targetNgPerMl')}${this.select('model', this.modelOptions())}${this.number('reachMinutes')}</div></fieldset>
 <fieldset class="custom" data-role="custom" hidden disabled><legend>${L.custom}</legend>
 ${this.select('doseUnit')}
 <div class="row">${this.number('startDose')}${this.number('stepDose')}</div>
@@ -118,6 +141,8 @@ ${this.date('previousCourseEnd', 'date')}</fieldset>
     this.frail = root.getElementById('f-frail');
     this.card = root.querySelector('[data-role=protocol-card]');
     this.custom = root.querySelector('[data-role=custom]');
+    this.mode = root.querySelector('[data-role=dose-mode]');
+    this.targetFields = root.querySelector('[data-role=target]');
     this.concList = root.querySelector('[data-role=conc-list]');
     this.concChips = root.querySelector('[data-role=conc-chips]');
     this.formError = root.querySelector('[data-role=form-error]');
@@ -130,13 +155,27 @@ ${this.date('previousCourseEnd', 'date')}</fieldset>
 
   get protocolId() { return this.inputs.protocol.value; }
   get protocol() { return this.lib.protocols.find((p) => p.id === this.protocolId) || null; }
+  get targetMode() { return this.mode.value === 'target'; }
+
+  /** Target mode shows the target's fields and hides what it replaces: the
+   * custom dose and the clock-driven step. */
+  modeChanged() {
+    const target = this.targetMode;
+    this.targetFields.hidden = !target;
+    const custom = this.protocolId === 'custom' && !target;
+    this.custom.hidden = !custom;
+    this.custom.disabled = !custom;
+    this.root.querySelector('[data-for=stepEveryMinutes]').hidden = target;
+  }
 
   /** The flat form the core's planForm() takes: every value as typed. */
   values() {
     const form = {};
-    const custom = this.protocolId === 'custom';
+    const target = this.targetMode;
+    const custom = this.protocolId === 'custom' && !target;
     for (const n of this.textNames) {
       if (n === 'weightKg' || n === 'weightLb' || (CUSTOM_ONLY.has(n) && !custom)) continue;
+      if (TARGET_ONLY.has(n) ? !target : target && n === 'stepEveryMinutes') continue;
       if (this.inputs[n]) form[n] = this.inputs[n].value;
     }
     form[this.weight.name] = this.weight.value;
@@ -149,6 +188,7 @@ ${this.date('previousCourseEnd', 'date')}</fieldset>
    * as it decides the custom fields; then every input as it was typed. */
   restore(values) {
     this.inputs.protocol.value = values.protocol || '';
+    this.mode.value = 'targetNgPerMl' in values ? 'target' : 'dose';
     this.protocolChanged();
     this.setWeightUnit('weightLb' in values ? 'lb' : 'kg', false);
     this.weight.value = values[this.weight.name] || '';
@@ -207,9 +247,7 @@ ${this.date('previousCourseEnd', 'date')}</fieldset>
     const basis = TEXT.fields.weightBasis;
     this.inputs.weightBasis.options[0].textContent = p
       ? say('fields.weightBasis.perProtocol', { basis: basis.basisNames[p.weightBasis] || p.weightBasis }) : basis.options[''];
-    const custom = this.protocolId === 'custom';
-    this.custom.hidden = !custom;
-    this.custom.disabled = !custom;
+    this.modeChanged();
     const drugId = p ? p.drug : 'ketamine';
     if (this.stdDrug !== drugId) {
       this.stdDrug = drugId;

@@ -15,25 +15,7 @@ export function previewMarkup() {
 <p class="pk-caption" data-role="pk-caption"></p>
 <div class="pk-figures" data-role="pk-figures"></div>
 <ul class="pk-notes" data-role="pk-notes"></ul>
-<p class="pk-typical">${K.typical}</p><p class="hint">${K.bands}</p>
-<div class="pk-target"><label for="f-pkTarget">${T.label}</label><div class="control"><input id="f-pkTarget" data-role="pk-target" type="text"
- inputmode="decimal" autocomplete="off" spellcheck="false" aria-describedby="h-pkTarget e-pkTarget"><span class="unit">ng/mL</span></div>
-<p class="hint" id="h-pkTarget">${T.hint}</p><p class="msg error" id="e-pkTarget" data-role="pk-target-msg"></p><div data-role="pk-target-out"></div>
-<div class="slot scroll" data-role="pk-target-svg" tabindex="0" role="region" aria-label="${T.chart}"></div></div></div>`;
-}
-
-const T = K.target;
-/* A number as the core accepts it in every input (numbers::parse_decimal):
- * digits with at most one decimal point inside, nothing else. */
-const STRICT_NUMBER = /^[0-9]+(\.[0-9]+)?$/;
-
-/** The scheme as a table: from when, pump rate, delivered (the core's text). */
-function scheme(t) {
-  return html`<p class="pk-target-title">${say('pk.target.title', { target: t.targetText, model: t.model.name })}</p>
-${t.usable ? '' : html`<p class="msg error">${T.notUsable}</p>`}<div class="scroll" tabindex="0" role="region" aria-label="${T.table}"><table class="pk-target-steps">
-<thead><tr><th scope="col">${T.from}</th><th scope="col">${T.rate}</th><th scope="col">${T.delivered}</th></tr></thead>
-<tbody>${t.steps.map((s) => html`<tr><th scope="row">${s.text.from}</th><td>${s.text.mlPerHour}</td><td>${s.text.mgPerHour}</td></tr>`)}</tbody></table></div>
-<ul class="pk-notes">${t.alerts.map((a) => html`<li class="${a.level}" data-code="${a.code}">${a.message}</li>`)}</ul>`;
+<p class="pk-typical">${K.typical}</p><p class="hint">${K.bands}</p></div>`;
 }
 
 /** The peak, then per session (or once for one session) the level at the end
@@ -58,7 +40,8 @@ function figures(t) {
 }
 
 export class Preview {
-  constructor(engine) { this.engine = engine; this.key = ''; this.timer = 0; this.request = null; }
+  /** @param engine KetaminePlanner; @param lib its pkModels() */
+  constructor(engine, lib) { this.engine = engine; this.lib = lib; this.key = ''; this.timer = 0; this.request = null; this.targetModel = ''; }
 
   attach(root, onChange) {
     const q = (r) => root.querySelector('[data-role=' + r + ']');
@@ -69,12 +52,6 @@ export class Preview {
     this.caption = q('pk-caption');
     this.figures = q('pk-figures');
     this.notes = q('pk-notes');
-    this.target = q('pk-target');
-    this.targetMsg = q('pk-target-msg');
-    this.targetOut = q('pk-target-out');
-    this.targetSvg = new SvgSlot(q('pk-target-svg'));
-    this.target.addEventListener('input', () => this.runTarget());
-    this.lib = this.engine.pkModels();
     const models = this.lib ? this.lib.models : [];
     render(this.model, html`${models.map((m) => html`<option value="${m.id}">${m.name} — ${m.population}</option>`)}`);
     if (this.lib) this.model.value = this.lib.defaultModel;
@@ -94,34 +71,16 @@ export class Preview {
     this.svg.set('');
     render(this.figures, html``);
     render(this.notes, html``);
-    this.clearTarget();
-  }
-
-  clearTarget() {
-    this.targetSvg.set('');
-    render(this.targetOut, html``);
-  }
-
-  /** The target scheme for the current plan, or the reason there is none. */
-  runTarget() {
-    const text = this.target.value.trim();
-    const bad = text !== '' && !STRICT_NUMBER.test(text);
-    setText(this.targetMsg, bad ? T.malformed : '');
-    this.target.setAttribute('aria-invalid', bad ? 'true' : 'false');
-    this.clearTarget();
-    if (bad || text === '' || !this.request) return;
-    try {
-      const t = this.engine.solveTarget(this.request, { targetNgPerMl: Number(text), model: this.model.value || undefined });
-      render(this.targetOut, scheme(t));
-      this.targetSvg.set(t.svg);
-    } catch (e) {
-      setText(this.targetMsg, e && e.message ? e.message : String(e));
-    }
   }
 
   /** Called with every plan: the preview is redone only when what it reads changed. */
-  schedule(request) {
+  schedule(request, plan) {
     this.request = request;
+    // A target's rates are shown on the model they were solved with; picking
+    // another model afterwards compares, until the target's model changes.
+    const targetModel = plan && plan.target ? plan.target.model.id : '';
+    if (targetModel && targetModel !== this.targetModel) this.model.value = targetModel;
+    this.targetModel = targetModel;
     // Acknowledgements and cautions do not change the curve: ticking one redraws nothing.
     const { acknowledged, cautions, ...curve } = request || {};
     const key = request ? JSON.stringify([curve, this.model.value, this.compare.checked, this.effect.checked]) : '';
@@ -153,13 +112,11 @@ export class Preview {
     render(this.figures, figures(sim.text || {}));
     render(this.notes, html`${(sim.notes || []).concat(sim.alerts || []).map((a) =>
       html`<li class="${a.level || 'info'}" data-code="${a.code || ''}">${a.message}</li>`)}`);
-    this.runTarget();
   }
 
   /** Before printing nothing may wait for a timer or a frame. */
   flush() {
     if (this.timer) { clearTimeout(this.timer); this.timer = 0; this.run(); }
     this.svg.flush();
-    this.targetSvg.flush();
   }
 }

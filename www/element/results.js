@@ -32,8 +32,8 @@ export function resultsMarkup() {
 <p class="note" data-field="weightBasisReason"></p><p class="note" data-field="provenance"></p></div>
 <div class="card" data-role="alerts-card"><h3>${H.alerts}</h3><ul class="alerts" data-field="alerts"></ul>
 <p class="alerts-none" data-field="alertsNone"></p><p class="hint">${TEXT.alerts.lasts}</p></div>
-<div class="card" data-role="ladder-card"><h3 id="kp-ladder-title">${H.ladder}</h3>
-<div class="scroll" tabindex="0" role="region" aria-labelledby="kp-ladder-title"><table class="ladder"><thead><tr><th scope="col">${lad.level}</th><th scope="col">${lad.rate}</th>
+<div class="card" data-role="ladder-card"><h3 id="kp-ladder-title"><span data-role="ladder-title">${H.ladder}</span></h3>
+<div class="scroll" tabindex="0" role="region" aria-labelledby="kp-ladder-title"><table class="ladder"><thead><tr><th scope="col" data-role="ladder-first">${lad.level}</th><th scope="col">${lad.rate}</th>
 <th scope="col">${lad.dose}</th><th scope="col">${lad.delivered}</th><th scope="col">${lad.perKg}</th><th scope="col">${lad.note}</th></tr></thead><tbody data-role="ladder"></tbody></table></div></div>
 <div class="card" data-role="totals-card"><h3>${H.totals}</h3><dl class="totals">
 <div><dt>${T.session}</dt><dd data-field="sessionTotalMg"></dd><dd class="sub" data-field="sessionMl"></dd></div>
@@ -95,6 +95,8 @@ export class Results {
       render(r.ladder, html``);
       setText(r['cap-note'], '');
       setText(r['pump-label'], P.rate);
+      setText(r['ladder-title'], H.ladder);
+      setText(r['ladder-first'], TEXT.ladder.level);
       o.confirmed.setAttribute('data-state', invalid ? 'invalid' : 'empty');
       setText(o.confirmed, invalid ? TEXT.status.invalid
         : missing.length ? say('status.missing', { fields: missing.join(', ') }) : TEXT.status.empty);
@@ -107,7 +109,8 @@ export class Results {
     const first = levels[0] || null;
     const t = (first && first.text) || {};
     const rate = state !== 'hard';
-    setText(r['pump-label'], levels.length > 1 ? say('pump.startRate', { n: levels.length }) : P.rate);
+    const target = plan.target || null;
+    setText(r['pump-label'], levels.length < 2 ? P.rate : say(target ? 'pump.firstStep' : 'pump.startRate', { n: levels.length }));
     setText(o.mlPerHour, rate ? t.mlPerHour : P.noRate);
     setText(o.pumpFlag, state === 'unconfirmed' ? P.unconfirmed : '');
     setText(o.pumpWhy, state === 'unconfirmed' ? P.unconfirmedWhy : '');
@@ -115,7 +118,7 @@ export class Results {
     setText(o.pumpDrug, TEXT.drugs[drug] || (plan.protocol && plan.protocol.drugName) || '');
     setText(o.pumpConcentration, coreText(plan, 'concentration'));
     setText(o.srcConcentration, sourceOf(plan, 'concentrationMgPerMl'));
-    setText(o.dose, t.dose || '');
+    setText(o.dose, target ? target.text : t.dose || '');
     setText(o.srcDose, sourceOf(plan, 'dose'));
     setText(o.mgPerHour, rate ? t.mgPerHour || '' : '');
     setText(o.mgPerKgPerHour, rate ? t.mgPerKgPerHour || '' : '');
@@ -139,10 +142,13 @@ export class Results {
 
     // One level repeats the pump card: the printed sheet leaves it out (CSS).
     r['ladder-card'].setAttribute('data-levels', String(levels.length));
+    // A target's steps are a schedule: each row says from which minute it runs.
+    setText(r['ladder-title'], target ? say('headings.targetSteps', { target: target.text }) : H.ladder);
+    setText(r['ladder-first'], target ? TEXT.ladder.from : TEXT.ladder.level);
     render(r.ladder, html`${levels.map((l, i) => {
       const lt = l.text || {};
       const hard = l.mlPerHour == null;
-      return html`<tr class="${hard ? 'hard' : ''}"><th scope="row">${i + 1}</th><td class="ml">${hard ? TEXT.ladder.noRate : lt.mlPerHour}</td>
+      return html`<tr class="${hard ? 'hard' : ''}"><th scope="row">${lt.from || i + 1}</th><td class="ml">${hard ? TEXT.ladder.noRate : lt.mlPerHour}</td>
 <td>${lt.dose}</td><td>${hard ? '' : lt.mgPerHour}</td><td>${hard ? '' : lt.mgPerKgPerHour}</td>
 <td class="wrap">${hard ? TEXT.ladder.refused : l.capped ? l.capNote || TEXT.ladder.capped : ''}</td></tr>`;
     })}`);
@@ -152,7 +158,8 @@ export class Results {
     setText(o.sessionMl, sessionMl !== coreText(tt, 'sessionMg') ? sessionMl : '');
     setText(o.courseTotalMg, coreText(tt, 'courseMg'));
     setText(o.courseMl, coreText(tt, 'courseMl') !== coreText(tt, 'courseMg') ? coreText(tt, 'courseMl') : '');
-    const many = levels.length > 1;
+    // "At the top level" belongs to a ladder titrated up; a target's steps are its schedule.
+    const many = levels.length > 1 && !target;
     setText(o.courseMgAtMax, many ? coreText(tt, 'courseMgAtMax') : '');
     setText(o.courseMlAtMax, many && coreText(tt, 'courseMlAtMax') !== coreText(tt, 'courseMgAtMax') ? coreText(tt, 'courseMlAtMax') : '');
     r['at-max'].hidden = !many;
