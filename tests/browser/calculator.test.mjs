@@ -397,6 +397,10 @@ test('print: a bedside sheet of at most 2 pages with inputs, values, alerts and 
   await p.type('weightKg', '80');
   await p.type('concentrationMgPerMl', '2');
   await p.el('[data-field=alerts] input[name=acknowledged]').check();
+  // The sheet's own parts are made when printing, not per edit (so "Printed" is the time of printing).
+  assert.equal(await p.el('[data-role=printed]').textContent(), '');
+  // The browser's print command: beforeprint, then print media.
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   await page.emulateMedia({ media: 'print' });
   assert.equal(await p.el('form').isVisible(), false, 'inputs are not printed as a form');
   for (const sel of ['[data-role=print-inputs]', '.signoff', '[data-role=printed]', '[data-field=mlPerHour]', '[data-field=alerts]', '[data-field=preparation]']) {

@@ -53,6 +53,7 @@ test('a link restores the inputs exactly and recomputes, for every protocol; ack
     assert.match(back.note, /Inputs restored from the link/);
   }
   // The printed sheet names the inputs by their link's last 8 characters (its checksum).
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   const printed = await p.el('[data-role=printed]').textContent();
   assert.ok(printed.includes(`inputs ${(await linkFor(page)).slice(-8)} ·`), printed);
   // Walter Reed's soft alert was acknowledged here: the link opens it unacknowledged.

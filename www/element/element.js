@@ -91,7 +91,7 @@ export class KetaminePlannerElement extends HTMLElement {
       // The browser's own print command too: pending drawings are made first;
       // afterwards the next print is the bedside sheet.
       this._onBeforePrint = () => { if (this._built) this._flushForPrint(); };
-      this._onAfterPrint = () => { if (this._built && this._paper.mode !== 'sheet') this._paper.setMode('sheet', this._plan); };
+      this._onAfterPrint = () => { if (this._built && this._paper.mode !== 'sheet') this._paper.setMode('sheet'); };
     }
     window.addEventListener('beforeprint', this._onBeforePrint);
     window.addEventListener('afterprint', this._onAfterPrint);
@@ -171,7 +171,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._form.unit.addEventListener('change', () => { this._form.setWeightUnit(this._form.unit.value, true); this._schedule(); });
     const alerts = root.querySelector('[data-field=alerts]');
     alerts.addEventListener('change', (e) => { if (this._alerts.onEvent(e)) this._schedule(); });
-    alerts.addEventListener('input', (e) => { this._alerts.onEvent(e); this._paper.show(this._plan, this._form, this._alerts.printed(this._plan ? this._plan.alerts : []), this.permalink.slice(-8)); });
+    alerts.addEventListener('input', (e) => this._alerts.onEvent(e));
     this._form.concChips.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-value]');
       if (!b) return;
@@ -306,7 +306,6 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     if (plan) this._alerts.show(plan.alerts || []); else this._alerts.clear();
     this._course.show(plan, !!this._request);
     this._preview.schedule(this._request, plan);
-    this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []), this.permalink.slice(-8));
     if (plan || this._hadPlanEvent) {
       this._hadPlanEvent = !!plan;
       this.dispatchEvent(new CustomEvent('plan-change', { detail: plan, bubbles: true, composed: true }));
@@ -315,16 +314,18 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
 
   _flushForPrint() {
     if (this._pending) this._compute();
-    this._paper.showQr(this._plan ? this.permalink : '');
+    const plan = this._plan;
+    const link = this.permalink;
+    this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []), link.slice(-8));
+    this._paper.showQr(plan ? link : '');
     this._preview.flush();
     this._course.flush();
-    this._paper.showHandout(this._plan);
   }
 
   /** Prints "sheet" (the bedside sheet), "handout" (the patient handout) or
    * "label" (the bag or syringe label, on its own page). */
   print(mode) {
-    this._paper.setMode(mode, this._plan);
+    this._paper.setMode(mode);
     this._flushForPrint();
     window.print();
   }

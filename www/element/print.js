@@ -80,7 +80,6 @@ export class Paper {
     this.libraryVersion = libraryVersion;
     this.mode = 'sheet';
     this.header = new PageHeader();
-    this.headerText = ['', ''];
   }
 
   attach(root, container) {
@@ -102,21 +101,20 @@ export class Paper {
     this.qr.replaceChildren(...(svg ? [svg] : []));
   }
 
-  /** "sheet", "handout" or "label". */
-  setMode(mode, plan) {
+  /** "sheet", "handout" or "label": what the next print gives. */
+  setMode(mode) {
     this.mode = mode === 'handout' || mode === 'label' ? mode : 'sheet';
     this.container.setAttribute('data-print', this.mode);
-    this.showHandout(plan);
-    this.header.set(...this.headerText, this.mode);
+    // Once printed, the handout and the label are not kept in the page.
+    if (this.mode !== 'handout') render(this.handout, html``);
+    if (this.mode !== 'label') render(this.label, html``);
   }
 
-  showHandout(plan) {
-    render(this.handout, this.mode !== 'handout' ? html``
-      : handoutMarkup(plan, say('handout.printed', { stamp: nowStamp(), version: this.version, status: planStatus(plan) })));
-    render(this.label, this.mode !== 'label' ? html`` : labelMarkup(plan));
-  }
-
-  /** @param form the Form; @param acknowledged lines from Alerts.printed();
+  /** Everything only paper shows, made just before printing (element.js
+   * calls it from the print actions and the browser's beforeprint): not on
+   * every keystroke, where the document-level page header alone restyled the
+   * whole page, and so "Printed" is the time of printing.
+   * @param form the Form; @param acknowledged lines from Alerts.printed();
    * @param fingerprint the last 8 characters of the inputs' link (link.js) */
   show(plan, form, acknowledged, fingerprint) {
     const f = form.inputs;
@@ -138,11 +136,13 @@ export class Paper {
     render(this.summary, html`${rows.filter(([, v], i) => i < 9 || v).map(([k, v], i) =>
       html`<div class="${i < 9 ? '' : 'wide'}"><dt>${k}</dt><dd>${v || '—'}</dd></div>`)}`);
     const [day] = splitDateTime(f.start.value);
-    this.headerText = [say('print.header', {
+    this.header.set(say('print.header', {
       patient: R.patient, weight: rows[1][1] || '—', date: day || '—', protocol: plan && plan.protocol ? plan.protocol.name : rows[0][1] || '—',
-    }), planStatus(plan)];
-    this.header.set(...this.headerText, this.mode);
-    setText(this.printed, say('print.printed', { stamp: nowStamp(), version: this.version, library: this.libraryVersion, status: planStatus(plan), fingerprint }));
-    this.showHandout(plan);
+    }), planStatus(plan), this.mode);
+    const stamp = nowStamp();
+    setText(this.printed, say('print.printed', { stamp, version: this.version, library: this.libraryVersion, status: planStatus(plan), fingerprint }));
+    render(this.handout, this.mode !== 'handout' ? html``
+      : handoutMarkup(plan, say('handout.printed', { stamp, version: this.version, status: planStatus(plan) })));
+    render(this.label, this.mode !== 'label' ? html`` : labelMarkup(plan));
   }
 }
