@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Size breakdown of the shipped wasm (issue 3: the single HTML file must stay
-# at most 120 KB gzipped). Builds the release wasm, optionally runs wasm-opt
+# at most 150,000 bytes gzipped, the budget of DEVELOPERS.md and issue 14). Builds the release wasm, optionally runs wasm-opt
 # BEFORE wasm-bindgen (binaryen 108 breaks bindgen output), runs wasm-bindgen
 # with names and producers stripped, then prints:
 #   raw bytes, gzip -9 bytes, and gzip(base64(gzip)) bytes (what the page costs),
 #   the single HTML file's gzip -9 size (scripts/bundle.mjs into a scratch
-#   directory, so dist/ is left alone) against the 120 KB goal, read strictly
-#   as 120,000 bytes,
+#   directory, so dist/ is left alone) against the 150,000-byte budget,
 #   and the biggest items / crates by twiggy when twiggy is installed.
 # Usage: scripts/size.sh [--no-opt] [--top N]
 # Env: CARGO_TARGET_DIR (default target), WASM_OPT_FLAGS (default: -O3 without
@@ -50,8 +49,8 @@ echo "bindgen glue:     $(stat -c %s "$out/$crate.js") bytes raw, $glue gzip -9"
 if command -v node >/dev/null && [ -d node_modules/esbuild ]; then
   node scripts/bundle.mjs --glue "$out/$crate.js" --wasm "$bg" --out "$out/dist" --minify >/dev/null
   html=$(gzip -9c "$out/dist/ketamine-planner.html" | wc -c)
-  if [ "$html" -le 120000 ]; then verdict="meets the goal by $((120000 - html)) bytes"; else verdict="misses the goal by $((html - 120000)) bytes"; fi
-  echo "single HTML file: $html gzip -9 (goal 120000 bytes: $verdict)"
+  if [ "$html" -le 150000 ]; then verdict="within it by $((150000 - html)) bytes"; else verdict="over it by $((html - 150000)) bytes"; fi
+  echo "single HTML file: $html gzip -9 (budget 150000 bytes: $verdict)"
 fi
 if command -v twiggy >/dev/null; then
   # Names are needed for the breakdown: a bindgen run of cargo's output
