@@ -47,6 +47,13 @@ if [ "$opt" != "$wasm" ]; then
     --remove-name-section --remove-producers-section
   before=$(gzip -9c "$out/plain/${crate}_bg.wasm" | wc -c); after=$(gzip -9c "$out/${crate}_bg.wasm" | wc -c)
   echo "build: wasm-opt $opt_flags: $before -> $after bytes gzipped (saves $((before - after)) bytes)"
+  # What ships is gzipped: when wasm-opt's output compresses worse (it has,
+  # by a few hundred bytes, as LLVM's opt-level "z" leaves little for it),
+  # the module as LLVM made it ships instead.
+  if [ "$after" -ge "$before" ]; then
+    echo "build: wasm-opt does not shrink the gzipped module: shipping it without wasm-opt"
+    cp "$out/plain/${crate}_bg.wasm" "$out/plain/${crate}.js" "$out/"
+  fi
 fi
 
 # KP_NO_MINIFY=1 keeps the script readable (for debugging); shipped builds minify.
