@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod record;
 pub mod request;
 pub mod review;
+pub mod session_clock;
 mod sort;
 pub mod target_dose;
 pub mod timeline;

@@ -132,6 +132,30 @@ pub fn ics(request: JsValue, dtstamp_utc: JsValue) -> Result<String, JsValue> {
     Ok(crate::plan::course_ics(&plan, stamp)?)
 }
 
+/// Where the session of `request` stands at `now`, its infusion having
+/// started at `startedAt` (both local "YYYY-MM-DDTHH:MM", from the page's clock).
+#[wasm_bindgen(js_name = sessionClock)]
+pub fn session_clock(
+    request: JsValue,
+    started_at: JsValue,
+    now: JsValue,
+) -> Result<JsValue, JsValue> {
+    let req = self::request(request)?;
+    let time = |v: JsValue, field: &str| {
+        let text = v.as_string().ok_or_else(|| {
+            PlanError::new(
+                field,
+                "required",
+                format!("{field} is the local time as text \"YYYY-MM-DDTHH:MM\"."),
+            )
+        })?;
+        crate::calendar::LocalDateTime::parse(&text, field)
+    };
+    let (started, now) = (time(started_at, "startedAt")?, time(now, "now")?);
+    let plan = Order::parse(crate::built_in::library(), &req)?.plan();
+    to_js(&crate::session_clock::session_clock(&plan, started, now)?)
+}
+
 /// The plasma-concentration preview of a plan: `options` is `{ model,
 /// compare: [ids], resolutionMinutes, horizonMinutes, thresholdNgPerMl }`.
 #[wasm_bindgen]

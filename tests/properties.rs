@@ -174,6 +174,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The session clock never panics, and what it counts lies between
+    /// nothing and the session's total, rising with the time now.
+    #[test]
+    fn the_session_clock_counts_within_the_session(req in request(), start in 0i64..6_000_000, later in 0i64..20_000, step in 0i64..600) {
+        use ketamine_planner::calendar::LocalDateTime;
+        use ketamine_planner::session_clock::session_clock;
+        let lib = Library::default_library().unwrap();
+        let Ok(p) = plan(&lib, &req) else { return Ok(()) };
+        let origin = LocalDateTime::parse("2000-01-01T00:00", "t").unwrap();
+        let started = origin.checked_add_minutes(start).unwrap();
+        let now = started.checked_add_minutes(later).unwrap();
+        let a = session_clock(&p, started, now).unwrap();
+        let b = session_clock(&p, started, now.checked_add_minutes(step).unwrap()).unwrap();
+        if let (Some(x), Some(y), Some(total)) = (a.delivered_mg, b.delivered_mg, p.totals.session_mg) {
+            prop_assert!(x >= 0.0 && x <= y + 1e-9 && y <= total + 1e-9, "{} then {} of {}", x, y, total);
+        }
+        prop_assert!(a.infused_minutes <= i64::from(p.session_minutes));
+        prop_assert!(session_clock(&p, now, started).is_err() || later == 0);
+    }
+}
+
 /// A property that only ever sees refusals proves nothing about plans: check
 /// that the generator reaches the planner often.
 #[test]

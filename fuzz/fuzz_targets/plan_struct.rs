@@ -3,7 +3,7 @@
 //! numbers in every field, known or unknown units, schedules and cautions, a
 //! start and a previous course end near the supported years. Each plan
 //! returned is checked, planned again with its alerts acknowledged and
-//! exported with `plan::course_ics` at any stamp.
+//! exported with `plan::course_ics` at any stamp, and its session clock read.
 #![no_main]
 
 use arbitrary::Arbitrary;

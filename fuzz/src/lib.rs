@@ -16,6 +16,7 @@ use ketamine_planner::calendar::LocalDateTime;
 use ketamine_planner::plan::{course_ics, plan, Plan};
 use ketamine_planner::protocol::Library;
 use ketamine_planner::request::{DoseOverrides, Patient, PlanRequest};
+use ketamine_planner::session_clock::session_clock;
 use std::sync::LazyLock;
 
 /// The shipped protocol library, loaded once per fuzzing process.
@@ -207,6 +208,11 @@ pub fn check_plan(p: &Plan, stamp: &str) {
     let _ = p.timeline();
     if let Ok(stamp) = LocalDateTime::parse(stamp, "dtstamp") {
         let _ = course_ics(p, stamp);
+        // The session clock, started at the stamp, now and half-way through.
+        let _ = session_clock(p, stamp, stamp);
+        if let Some(later) = stamp.checked_add_minutes(i64::from(p.session_minutes / 2 + 7)) {
+            let _ = session_clock(p, stamp, later);
+        }
     }
 }
 
