@@ -226,6 +226,25 @@ export interface TargetPlan {
   svg: string;
 }
 
+/** A time ahead (or past) on the session clock. */
+export interface ClockDue { at: string; inMinutes: number; /** "10:15 (in 4 min)" */ text: string }
+
+export interface SessionClock {
+  started: string;
+  now: string;
+  phase: 'infusion' | 'observation' | 'done';
+  infusedMinutes: number;
+  /** At the programmed rates; null when a rate used so far is refused. */
+  deliveredMg: number | null;
+  /** "24.5 mg/h = 24.5 mL/h"; null after the infusion. */
+  rate: string | null;
+  nextChange: ClockDue | null;
+  nextVitals: ClockDue | null;
+  infusionEnd: ClockDue;
+  dischargeEarliest: ClockDue;
+  text: { elapsed: string; delivered: string; phase: string };
+}
+
 export interface ContractField {
   path: string;
   kind: { type: 'number' | 'whole' | 'text' | 'flag' | 'codes' } | { type: 'choice'; words: string[] };
@@ -250,6 +269,8 @@ export interface KetaminePlannerApi {
   solveTarget(request: PlanRequest & { targetNgPerMl?: number; model?: string; reachMinutes?: number }): TargetPlan;
   /** An RFC 5545 calendar of the course; dtstampUtc "YYYYMMDDTHHMMSSZ". */
   ics(request: PlanRequest, dtstampUtc: string): string;
+  /** Where the session stands at `now`, its infusion started at `startedAt` (local "YYYY-MM-DDTHH:MM", from the page's clock). */
+  sessionClock(request: PlanRequest, startedAt: string, now: string): SessionClock;
   pkModels(): unknown[];
   /** Runs the rate cases and PK reference vectors shipped in the file (and `extraCases`, rate cases in the same shape) through this engine. */
   selfTest(extraCases?: SelfTestCase[]): SelfTestResult;

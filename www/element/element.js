@@ -11,6 +11,7 @@ import { Results, resultsMarkup } from './results.js';
 import { Alerts } from './alerts.js';
 import { Course, courseMarkup, downloadIcs } from './course.js';
 import { Preview, previewMarkup } from './preview.js';
+import { Clock, clockMarkup } from './clock.js';
 import { Paper, printMarkup } from './print.js';
 import { adoptStyles } from './styles.js';
 import { encodeLink, decodeLink } from './link.js';
@@ -110,6 +111,7 @@ export class KetaminePlannerElement extends HTMLElement {
   disconnectedCallback() {
     window.removeEventListener('beforeprint', this._onBeforePrint);
     window.removeEventListener('afterprint', this._onAfterPrint);
+    if (this._clock) this._clock.pause(); // it ticks again with the next plan once reconnected
   }
 
   attributeChangedCallback(name, oldValue, value) {
@@ -136,6 +138,7 @@ export class KetaminePlannerElement extends HTMLElement {
     this._results = new Results();
     this._course = new Course();
     this._preview = new Preview(KetaminePlanner, pk);
+    this._clock = new Clock(KetaminePlanner);
     this._paper = new Paper(version, `${lib.version} ${libraryHash()}`);
     // Read once: the library never changes under a running element, and
     // library() serialises all of it across the wasm boundary.
@@ -145,7 +148,7 @@ export class KetaminePlannerElement extends HTMLElement {
     wrap.className = 'kp';
     wrap.setAttribute('part', 'container');
     render(wrap, html`${headerMarkup(lib, version)}<div class="layout">${this._form.markup()}
-<section class="results" data-state="empty" aria-label="${TEXT.actions.results}">${resultsMarkup()}${courseMarkup()}${previewMarkup()}${printMarkup()}</section></div>
+<section class="results" data-state="empty" aria-label="${TEXT.actions.results}">${resultsMarkup(clockMarkup())}${courseMarkup()}${previewMarkup()}${printMarkup()}</section></div>
 ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.version, version })}</footer>
 <article class="handout" data-role="handout" aria-hidden="true"></article>
 <article class="label" data-role="label" aria-hidden="true"></article>`);
@@ -156,6 +159,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._results.attach(root);
     this._alerts = new Alerts(root.querySelector('[data-field=alerts]'));
     this._course.attach(root);
+    this._clock.attach(root);
     this._preview.attach(root, () => this._preview.schedule(this._request));
     render(root.querySelector('[data-role=pk-refs]'), this._preview.references());
     this._paper.attach(root, wrap);
@@ -188,6 +192,8 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       else if (action === 'print-label') this.print('label');
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
       else if (action === 'copy-link') this._copyLink();
+      else if (action === 'clock-start') this._clock.start();
+      else if (action === 'clock-stop') this._clock.stop();
       else if (action === 'use-link' && this._pendingLink) { this._applyLink(this._pendingLink); }
       else if (action === 'self-test') showSelfTest(root.querySelector('[data-role=self-test]'), KetaminePlanner.selfTest());
       else if (action === 'results') { e.preventDefault(); this._results.role.pump.scrollIntoView({ block: 'start' }); this._results.role.pump.focus({ preventScroll: true }); }
@@ -305,6 +311,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._results.show(plan, missing, invalid);
     if (plan) this._alerts.show(plan.alerts || []); else this._alerts.clear();
     this._course.show(plan, !!this._request);
+    this._clock.show(plan, this._request);
     this._preview.schedule(this._request, plan);
     if (plan || this._hadPlanEvent) {
       this._hadPlanEvent = !!plan;

@@ -90,6 +90,8 @@ export const KetaminePlanner = {
   simulate,
   solveTarget,
   ics: (request, dtstampUtc) => need().ics(request, dtstampUtc),
+  /* Where the session stands at `now`, its infusion started at `startedAt` (local "YYYY-MM-DDTHH:MM"). */
+  sessionClock: (request, startedAt, now) => need().sessionClock(request, startedAt, now),
   pkModels: () => need().pkModels(),
   /* The shipped rate cases and PK vectors through this engine: { passed, failed, cases }. */
   selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases); },

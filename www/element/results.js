@@ -12,7 +12,8 @@ function side(label, field, source) {
   return html`<div><dt>${label}</dt><dd data-field="${field}"></dd>${source ? html`<dd class="src" data-field="${source}"></dd>` : ''}</div>`;
 }
 
-export function resultsMarkup() {
+/** @param afterPump markup placed right under the pump card (the session clock) */
+export function resultsMarkup(afterPump) {
   const T = TEXT.totals;
   const lad = TEXT.ladder;
   return html`<div class="status" data-field="confirmed" data-state="empty"></div>
@@ -25,7 +26,7 @@ export function resultsMarkup() {
   side(P.dose, 'dose', 'srcDose')}${side(P.mgPerHour, 'mgPerHour')}${side(P.mgPerKgPerHour, 'mgPerKgPerHour')}${
   side(P.volume, 'vtbi', 'srcVtbi')}${side(P.duration, 'duration', 'srcDuration')}</dl>
 <p class="note" data-role="cap-note"></p></section>
-<p class="sr-only" data-role="announce" aria-live="polite" aria-atomic="true"></p>
+<p class="sr-only" data-role="announce" aria-live="polite" aria-atomic="true"></p>${afterPump}
 <div class="card" data-role="weights"><h3>${H.weights}</h3><p class="big" data-field="dosingWeightKg"></p>
 <table class="weights"><thead><tr><th scope="col">${TEXT.weights.tbw}</th><th scope="col">${TEXT.weights.ibw}</th><th scope="col">${TEXT.weights.adjbw}</th></tr></thead>
 <tbody><tr><td data-field="totalKg"></td><td data-field="idealKg"></td><td data-field="adjustedKg"></td></tr></tbody></table>

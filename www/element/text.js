@@ -26,14 +26,13 @@ export function timeOn(dt, day) {
 }
 
 function two(n) { return (n < 10 ? '0' : '') + n; }
-export function today() {
+/** The page's clock as the core's local time, "2026-12-07T08:00" (one reading, so date and time agree). */
+export function localNow() {
   const d = new Date();
-  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
+  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + 'T' + two(d.getHours()) + ':' + two(d.getMinutes());
 }
-export function nowStamp() {
-  const d = new Date();
-  return today() + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
-}
+export function today() { return localNow().slice(0, 10); }
+export function nowStamp() { return localNow().replace('T', ' '); }
 
 /** The core's formatted text for `key`, or '' when the core gave none. */
 export function coreText(obj, key) {
