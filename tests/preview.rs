@@ -198,6 +198,17 @@ mod solve_target {
         assert_eq!(s.steps[0].ml_per_hour, Some(39.7));
         assert_eq!(s.steps[0].text.ml_per_hour, "39.7 mL/h");
         assert_eq!(s.steps[1].text.from, "15 min");
+        // A rate is kept while it holds the level within 3% (pk::target::HOLD_PERCENT):
+        // 10 changes over the 4 h, not one every 15 min (16); the first hour changes each quarter.
+        assert_eq!(s.steps.len(), 10);
+        let rates: Vec<_> = s
+            .steps
+            .iter()
+            .take(4)
+            .map(|r| r.ml_per_hour.unwrap())
+            .collect();
+        assert_eq!(rates, [39.7, 34.1, 30.8, 28.3]);
+        assert!(s.max_deviation_percent <= 10.0);
         assert!(s.usable, "{:?}", s.alerts);
         assert!(
             s.alerts.iter().all(|a| a.level == Level::Info),

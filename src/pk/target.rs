@@ -17,6 +17,9 @@ use serde::Serialize;
 
 /// Shortest time between two rate changes: at most 4 an hour.
 pub const STEP_MINUTES: f64 = 15.0;
+/// A rate is kept while the level it gives stays within this many percent of
+/// the target (D): well inside the 10% the scheme promises.
+pub const HOLD_PERCENT: f64 = 3.0;
 /// The concentration stays within this fraction of the target once reached.
 pub const HOLD_TOLERANCE: f64 = 0.10;
 
@@ -121,7 +124,17 @@ pub fn solve_target(
         let exact = input.cap_mg_per_hour.map_or(wanted, |cap| wanted.min(cap));
         capped |= exact < wanted;
         // Whole pump steps, without float noise (22.7, not 22.700000000000003).
-        let mg_per_hour = libm::round(libm::round(exact / step) * step * 1e9) / 1e9;
+        let mut mg_per_hour = libm::round(libm::round(exact / step) * step * 1e9) / 1e9;
+        // The rate stays as it is while it keeps the level within
+        // HOLD_PERCENT of the target at the end of this step: fewer changes
+        // at the pump, and no going up and down by one pump step as the
+        // rounding of one step is made up by the next.
+        if let Some(prev) = steps.last().map(|s| s.mg_per_hour) {
+            let held = free + unit * prev / 60.0;
+            if (held - target).abs() <= HOLD_PERCENT / 100.0 * target {
+                mg_per_hour = prev;
+            }
+        }
         if mg_per_hour >= hard {
             let alert = Alert::hard(
                 "target_needs_rate_above_hard_limit",

@@ -549,9 +549,10 @@ test('target mode: the steps as the plan (table, pump card, timeline) and the cu
   assert.equal(await p.text('mlPerHour'), '');
   assert.equal(await p.text('confirmed'), 'To calculate, enter: Target level.');
   await p.type('targetNgPerMl', '150');
-  // Domino, 70 kg, 1 mg/mL: 150 ng/mL by minute 15 needs 39.7 mg/h = 39.7 mL/h, then lower every 15 min over 4 h.
+  // Domino, 70 kg, 1 mg/mL: 150 ng/mL by minute 15 needs 39.7 mg/h = 39.7 mL/h, then lower; a rate is
+  // kept while it holds the level within 3%, so 10 changes over the 4 h.
   assert.equal(await p.text('mlPerHour'), '39.7 mL/h');
-  assert.equal(await p.el('[data-role=pump-label]').textContent(), 'First rate: step 1 of 16, then per the steps table');
+  assert.equal(await p.el('[data-role=pump-label]').textContent(), 'First rate: step 1 of 10, then per the steps table');
   assert.equal(await p.text('dose'), '150 ng/mL by 15 min (Domino)');
   assert.equal(await p.text('srcDose'), 'ordered');
   assert.match(await p.text('provenance'), /PK model: Domino, the model file's default \(D\) · Target reached by: 15 min, planner default \(D\)/);
@@ -559,12 +560,14 @@ test('target mode: the steps as the plan (table, pump card, timeline) and the cu
   assert.equal(await shadow('[data-role=ladder-title]'), 'Rate steps: reach and hold 150 ng/mL by 15 min (Domino)');
   assert.equal(await shadow('[data-role=ladder-first]'), 'From');
   const rows = await p.el('[data-role=ladder]').locator('tr').allInnerTexts();
-  assert.equal(rows.length, 16);
+  assert.equal(rows.length, 10);
   assert.match(rows[0], /^0 min\s+39\.7 mL\/h\s+39\.7 mg\/h\s+39\.7 mg\/h\s+0\.567 mg\/kg\/h/);
   assert.match(rows[1], /^15 min\s+34\.1 mL\/h/);
-  assert.match(rows[15], /^3 h 45 min\s/);
-  // Session mg along the steps (each rate for its 15 min): less than 39.7 mg/h x 4 h = 158.8 mg.
-  assert.equal(await p.text('sessionTotalMg'), '96.1 mg');
+  assert.match(rows[7], /^2 h\s+21 mL\/h/, 'held from 1 h 30 min to 2 h, then 21 mL/h for 30 min');
+  assert.match(rows[9], /^3 h 15 min\s+18\.5 mL\/h/);
+  // Session mg along the steps: 0.25 h x (39.7 + 34.1 + 30.8 + 28.3 + 26.2 + 24.5) + 0.5 h x (23.2 + 21)
+  // + 0.75 h x (19.7 + 18.5) = 45.9 + 22.1 + 28.65 = 96.65 mg.
+  assert.equal(await p.text('sessionTotalMg'), '96.7 mg');
   // The timeline draws the steps; the preview draws the target line.
   await p.el('[data-role=timeline-svg] svg').waitFor({ timeout: 5000 });
   assert.ok((await p.el('[data-role=timeline-svg] svg').locator('path, polyline').count()) > 0);
