@@ -137,7 +137,8 @@ pub fn session_clock(
         if running && from <= elapsed && elapsed < to {
             rate = Some(r.label.clone());
         }
-        if running && from > elapsed && next_change.is_none() {
+        // The change of this minute stays shown, as due now, for its minute.
+        if running && i > 0 && from >= elapsed && next_change.is_none() {
             next_change = Some((from, r.label.clone()));
         }
     }
@@ -151,9 +152,12 @@ pub fn session_clock(
         }
         None => None,
     };
-    // The next quarter hour of the infusion after now (the last check at its end).
+    // The check of this quarter hour, "now" in its minute, else the next one
+    // (the first 15 min in: the baseline was taken before the start; the
+    // last at the end of the infusion).
     let next_vitals = if running {
-        let next = (elapsed / VITALS_EVERY_MINUTES + 1) * VITALS_EVERY_MINUTES;
+        let quarter = (elapsed + VITALS_EVERY_MINUTES - 1) / VITALS_EVERY_MINUTES;
+        let next = quarter.max(1) * VITALS_EVERY_MINUTES;
         Some(due(next.min(infusion))?)
     } else {
         None

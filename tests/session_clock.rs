@@ -43,6 +43,15 @@ fn one_rate_counts_from_the_actual_start() {
     assert_eq!(c.next_change, None, "one rate: no change ahead");
     // Vital signs every 15 min from the start: 09:07 + 75 min = 10:22.
     assert_eq!(c.next_vitals.as_ref().unwrap().text, "10:22 (in 10 min)");
+    // In the minute of a check it is due now; a minute later the next one is.
+    let due = |now: &str| clock(&p, "2026-12-07T09:07", now).next_vitals.unwrap().text;
+    assert_eq!(
+        due("2026-12-07T09:07"),
+        "09:22 (in 15 min)",
+        "the baseline was before the start"
+    );
+    assert_eq!(due("2026-12-07T10:22"), "10:22 (now)");
+    assert_eq!(due("2026-12-07T10:23"), "10:37 (in 14 min)");
     // 09:07 + 240 min = 13:07; + 120 min observation = 15:07.
     assert_eq!(c.infusion_end.text, "13:07 (in 2 h 55 min)");
     assert_eq!(c.discharge_earliest.text, "15:07 (in 4 h 55 min)");
@@ -82,6 +91,13 @@ fn a_target_scheme_counts_each_step_and_names_the_next_change() {
         "09:30 (in 10 min): 30.8 mg/h = 30.8 mL/h"
     );
     assert_eq!(c.next_vitals.unwrap().text, "09:30 (in 10 min)");
+    // In the minute of a change it is due now, and the pump setting is already the new one.
+    let c = clock(&p, "2026-12-07T09:00", "2026-12-07T09:30");
+    assert_eq!(
+        c.next_change.unwrap().text,
+        "09:30 (now): 30.8 mg/h = 30.8 mL/h"
+    );
+    assert_eq!(c.rate.as_deref(), Some("30.8 mg/h = 30.8 mL/h"));
     // The whole session is the plan's session total.
     let end = clock(&p, "2026-12-07T09:00", "2026-12-07T13:00");
     assert!((end.delivered_mg.unwrap() - p.totals.session_mg.unwrap()).abs() < 1e-9);
@@ -97,7 +113,11 @@ fn a_multi_day_infusion_names_the_day_of_what_is_not_today() {
     assert_eq!(c.text.elapsed, "1 day");
     assert_eq!(c.text.delivered, "480 mg at the programmed rates");
     assert_eq!(c.infusion_end.text, "2026-12-12 08:00 (in 4 days)");
-    assert_eq!(c.next_vitals.unwrap().text, "08:15 (in 15 min)");
+    assert_eq!(
+        c.next_vitals.unwrap().text,
+        "08:00 (now)",
+        "24 h in is a quarter hour: the check is due"
+    );
 }
 
 #[test]

@@ -39,6 +39,15 @@ test('session clock: counts from the start at the programmed rates, the next che
   let r = await read(p);
   assert.deepEqual(r.rows.slice(0, 2), ['Since the start: 1 h 5 min', 'Delivered so far: 26.5 mg at the programmed rates']);
   assert.equal(r.rows[3], 'Next vital signs: 10:15 (in 10 min)');
+  // At 10:15 a check is due now: the row is marked and it is said once in the live region.
+  await page.clock.setFixedTime(new Date('2026-12-07T10:15:00'));
+  await p.type('weightKg', '70');
+  assert.equal((await read(p)).rows[3], 'Next vital signs: 10:15 (now)');
+  assert.equal(await page.locator('ketamine-planner [data-role=clock-figures] .due').count(), 1);
+  assert.equal(await p.el('[data-role=clock-announce]').textContent(), 'Vital signs due now: blood pressure, heart rate, SpO2 and sedation.');
+  await page.clock.setFixedTime(new Date('2026-12-07T10:05:00'));
+  await p.type('weightKg', '70');
+  assert.equal(await p.el('[data-role=clock-announce]').textContent(), '');
   // The infusion really started at 09:30: corrected in the field, counted from there (35 min = 14.3 mg).
   await p.el('[data-role=clock-started-at]').fill('2026-12-07T09:30');
   r = await read(p);
@@ -65,6 +74,30 @@ test('session clock: counts from the start at the programmed rates, the next che
   assert.deepEqual((await read(p)).rows, []);
   await page.emulateMedia({ media: 'print' });
   assert.equal(await p.el('[data-role=clock]').isVisible(), false);
+  await assertClean(page, log, [offlineUrl]);
+  await page.close();
+});
+
+test('session clock in target mode: a rate change in its minute is due now, marked and said with the check', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await page.clock.setFixedTime(new Date('2026-12-07T09:00:00'));
+  // Custom, 70 kg, 1 mg/mL, 150 ng/mL (Domino): 39.7 mL/h for 15 min, then 34.1 mL/h.
+  await p.choose('protocol', 'custom');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.el('[data-role=dose-mode]').selectOption('target');
+  await p.type('targetNgPerMl', '150');
+  await p.el('[data-action=clock-start]').click();
+  assert.equal((await read(p)).rows[3], 'Next rate change: 09:15 (in 15 min): 34.1 mg/h = 34.1 mL/h');
+  await page.clock.setFixedTime(new Date('2026-12-07T09:15:00'));
+  await p.type('targetNgPerMl', '150');
+  const r = await read(p);
+  assert.equal(r.rows[2], 'Pump setting now: 34.1 mg/h = 34.1 mL/h');
+  assert.equal(r.rows[3], 'Next rate change: 09:15 (now): 34.1 mg/h = 34.1 mL/h');
+  assert.equal(await page.locator('ketamine-planner [data-role=clock-figures] .due').count(), 2, 'the change and the check');
+  assert.equal(await p.el('[data-role=clock-announce]').textContent(),
+    'Rate change due now: 34.1 mg/h = 34.1 mL/h. Vital signs due now: blood pressure, heart rate, SpO2 and sedation.');
   await assertClean(page, log, [offlineUrl]);
   await page.close();
 });

@@ -17,7 +17,8 @@ export function clockMarkup() {
 <p class="msg" id="e-clockStarted" data-role="clock-msg"></p></div>
 <button type="button" data-action="clock-stop" hidden>${K.stop}</button></div>
 <p class="hint" data-role="clock-note">${K.idle}</p>
-<dl class="clock-figures" data-role="clock-figures"></dl></section>`;
+<dl class="clock-figures" data-role="clock-figures"></dl>
+<p class="sr-only" data-role="clock-announce" aria-live="polite"></p></section>`;
 }
 
 export class Clock {
@@ -32,6 +33,7 @@ export class Clock {
     this.msg = q('clock-msg');
     this.note = q('clock-note');
     this.figures = q('clock-figures');
+    this.announce = q('clock-announce');
     this.started.addEventListener('input', () => this.tick());
   }
 
@@ -85,9 +87,13 @@ export class Clock {
     setText(this.msg, error);
     this.msg.className = error ? 'msg error' : 'msg';
     setText(this.note, !usable ? K.notConfirmed : c ? c.text.phase : '');
-    const row = (label, value) => (value ? html`<div><dt>${label}</dt><dd>${value}</dd></div>` : '');
-    render(this.figures, c ? html`${row(K.elapsed, c.text.elapsed)}${row(K.delivered, c.text.delivered)}${row(K.rate, c.rate)}${
-      row(K.nextChange, c.nextChange && c.nextChange.text)}${row(K.vitals, c.nextVitals && c.nextVitals.text)}${
-      row(K.end, c.infusionEnd.text)}${row(K.discharge, c.dischargeEarliest.text)}` : html``);
+    const row = (label, due, value = due && due.text) => (value
+      ? html`<div class="${due && due.inMinutes === 0 ? 'due' : ''}"><dt>${label}</dt><dd>${value}</dd></div>` : '');
+    render(this.figures, c ? html`${row(K.elapsed, null, c.text.elapsed)}${row(K.delivered, null, c.text.delivered)}${row(K.rate, null, c.rate)}${
+      row(K.nextChange, c.nextChange)}${row(K.vitals, c.nextVitals)}${row(K.end, c.infusionEnd)}${row(K.discharge, c.dischargeEarliest)}` : html``);
+    // What is due now is said once (for a screen reader; the rows are highlighted).
+    const now = (d) => d && d.inMinutes === 0;
+    const due = c ? [now(c.nextChange) ? say('clock.changeDue', { change: c.rate }) : '', now(c.nextVitals) ? K.vitalsDue : ''].filter(Boolean).join(' ') : '';
+    if (due !== this.said) { this.said = due; setText(this.announce, due); }
   }
 }
