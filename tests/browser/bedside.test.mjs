@@ -51,6 +51,7 @@ async function walterReed(p, weight = '80', conc = '2') {
 for (const [state, viewport, colorScheme] of [
   ['empty', undefined], ['with a plan', undefined], ['with invalid input', undefined],
   ['with a plan at 375 px', { width: 375, height: 800 }], ['with a plan, dark', undefined, 'dark'], ['in target mode', undefined],
+  ['with the session clock running', undefined],
 ]) {
   test(`axe-core: no violation, best practice included, ${state}`, () => onOffline(async (p, page) => {
     if (state !== 'empty') await walterReed(p, state.includes('invalid') ? '7O' : '80');
@@ -62,6 +63,13 @@ for (const [state, viewport, colorScheme] of [
         await p.el('[data-role=dose-mode]').selectOption('target');
         await p.type('targetNgPerMl', '150');
         assert.match(await p.el('[data-role=pump-label]').textContent(), /^First rate: step 1 of \d+/);
+      }
+      if (state.includes('clock')) {
+        // Walter Reed at 80 kg is 1.5 mg/kg/h, above the soft limit: the clock starts once it is acknowledged.
+        assert.equal(await p.el('[data-action=clock-start]').isDisabled(), true);
+        await p.el('[data-field=alerts] input[name=acknowledged]').check();
+        await p.el('[data-action=clock-start]').click();
+        assert.match(await p.el('[data-role=clock-figures]').textContent(), /Delivered so far/);
       }
       // The preview drawn, so its tables and chart are checked too.
       await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });
