@@ -122,6 +122,22 @@ pub mod decimals {
     pub const CONCENTRATION: usize = 2;
 }
 
+/// "4 h", "2 h 30 min", "5 days" — durations as a nurse reads them.
+pub fn minutes_text(minutes: u32) -> String {
+    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} {}", if d == 1 { "day" } else { "days" }));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 || parts.is_empty() {
+        parts.push(format!("{m} min"));
+    }
+    parts.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

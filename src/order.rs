@@ -712,7 +712,7 @@ fn schedule(
         minutes_ordered,
         format!(
             "Infusion duration: {}",
-            crate::plan::minutes_text(session_minutes)
+            crate::numbers::minutes_text(session_minutes)
         ),
     ));
 
@@ -757,7 +757,7 @@ fn schedule(
         observation.is_some(),
         format!(
             "Observation: {}",
-            crate::plan::minutes_text(observation_minutes)
+            crate::numbers::minutes_text(observation_minutes)
         ),
     ));
     let step_every_minutes = contract::STEP_EVERY.whole(o.step_every_minutes)?;
@@ -772,7 +772,7 @@ fn schedule(
         if n < p.min_step_interval_minutes {
             alerts.push(Alert::soft(
                 "titration_interval_short",
-                format!("Steps every {} are more often than the protocol minimum of {} (NHS Highland: not more often than hourly).", crate::plan::minutes_text(n), crate::plan::minutes_text(p.min_step_interval_minutes)),
+                format!("Steps every {} are more often than the protocol minimum of {} (NHS Highland: not more often than hourly).", crate::numbers::minutes_text(n), crate::numbers::minutes_text(p.min_step_interval_minutes)),
             ));
         }
     }

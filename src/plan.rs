@@ -6,7 +6,7 @@ use crate::alert::{Alert, Level};
 use crate::calendar::{LocalDate, LocalDateTime};
 use crate::error::{FieldErrors, PlanError, Result};
 use crate::limits;
-use crate::numbers::{decimals, with_unit};
+use crate::numbers::{decimals, minutes_text, with_unit};
 use crate::order::{dose_decimals, Order, Provenance, Source};
 use crate::preparation::{self, Need, Preparation};
 use crate::protocol::Text;
@@ -625,20 +625,4 @@ fn clock_session_mg(rate_changes: &[RateChange], session_minutes: u32) -> Option
         mg += r.mg_per_hour? * to.saturating_sub(r.at_minute) as f64 / 60.0;
     }
     Some(mg)
-}
-
-/// "4 h", "2 h 30 min", "5 days" — durations as a nurse reads them.
-pub fn minutes_text(minutes: u32) -> String {
-    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    let mut parts = Vec::new();
-    if d > 0 {
-        parts.push(format!("{d} {}", if d == 1 { "day" } else { "days" }));
-    }
-    if h > 0 {
-        parts.push(format!("{h} h"));
-    }
-    if m > 0 || parts.is_empty() {
-        parts.push(format!("{m} min"));
-    }
-    parts.join(" ")
 }

@@ -4,9 +4,10 @@
 
 use crate::alert::Alert;
 use crate::error::{PlanError, Result};
+use crate::numbers::minutes_text;
 use crate::numbers::with_unit;
 use crate::pk::{self, PkPatient, RateSegment, SessionMark, SimOptions, Simulation};
-use crate::plan::{minutes_text, Plan};
+use crate::plan::Plan;
 use crate::protocol::Titration;
 use serde::{Deserialize, Serialize};
 

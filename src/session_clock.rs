@@ -7,8 +7,9 @@
 
 use crate::calendar::LocalDateTime;
 use crate::error::{PlanError, Result};
+use crate::numbers::minutes_text;
 use crate::numbers::{decimals, with_unit};
-use crate::plan::{minutes_text, Plan};
+use crate::plan::Plan;
 use serde::Serialize;
 
 /// Blood pressure every 15 min during the infusion (Goldberg 2005; clinical-spec 6).

@@ -133,7 +133,7 @@ impl TargetOrder {
             },
             text: format!(
                 "Target reached by: {}, {}",
-                crate::plan::minutes_text(reach),
+                crate::numbers::minutes_text(reach),
                 if self.reach_minutes.is_some() {
                     "ordered"
                 } else {
@@ -156,7 +156,7 @@ impl TargetOrder {
             text: format!(
                 "{} by {} ({})",
                 with_unit(self.ng_per_ml, 1, "ng/mL"),
-                crate::plan::minutes_text(reach),
+                crate::numbers::minutes_text(reach),
                 model.name
             ),
         };
