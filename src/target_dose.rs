@@ -94,13 +94,21 @@ impl TargetOrder {
                 "The target must be reached within the infusion.",
             ));
         }
+        let patient = PkPatient {
+            weight_kg: order.patient.total_kg,
+            age_years: order.patient.age_years,
+        };
+        // The model decides the dose here: a patient outside its population needs acknowledging.
+        if let Some(outside) = pk::outside_range(model, &patient) {
+            alerts.push(Alert::soft(
+                "target_model_out_of_range",
+                format!("{outside}: the rates for the target are an extrapolation."),
+            ));
+        }
         let scheme = pk::target::solve_target(
             models,
             id,
-            &PkPatient {
-                weight_kg: order.patient.total_kg,
-                age_years: order.patient.age_years,
-            },
+            &patient,
             &pk::target::TargetInput {
                 target_ng_per_ml: self.ng_per_ml,
                 session_minutes: minutes as f64,

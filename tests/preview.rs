@@ -181,6 +181,49 @@ mod solve_target {
         plan(&lib, &req).unwrap()
     }
 
+    /// The model decides the dose in target mode: a patient outside its
+    /// population is a soft alert, not the preview's information line.
+    #[test]
+    fn a_patient_outside_the_models_population_needs_acknowledging() {
+        let lib = Library::default_library().unwrap();
+        let run = |patient: serde_json::Value, model: &str| {
+            let req = PlanRequest::from_json(
+                &json!({"protocol": "custom", "patient": patient, "concentrationMgPerMl": 1,
+                    "dose": {"targetNgPerMl": 150, "model": model}})
+                .to_string(),
+            )
+            .unwrap();
+            let p = plan(&lib, &req).unwrap();
+            let out = p
+                .alerts
+                .iter()
+                .find(|a| a.code == "target_model_out_of_range")
+                .map(|a| (a.level, a.message.clone()));
+            (out, p.confirmed)
+        };
+        // An 8-year-old (25 kg) on Domino (adults 18 to 100 y): soft, unconfirmed until acknowledged.
+        let (out, confirmed) = run(json!({"weightKg": 25, "ageYears": 8}), "domino");
+        let (level, message) = out.unwrap();
+        assert_eq!(level, Level::Soft);
+        assert!(
+            message.starts_with("This patient is outside the Domino model's range (adults"),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("the rates for the target are an extrapolation."),
+            "{message}"
+        );
+        assert!(!confirmed);
+        // The same child on Herd 2007 (children 1 to 14 y): within its population.
+        assert_eq!(
+            run(json!({"weightKg": 25, "ageYears": 8}), "herd-2007").0,
+            None
+        );
+        // 160 kg on Kamp 2020 (40 to 150 kg): outside by weight.
+        assert!(run(json!({"weightKg": 160}), "kamp-2020").0.is_some());
+        assert_eq!(run(json!({"weightKg": 70}), "kamp-2020").0, None);
+    }
+
     fn scheme(target_ng: f64, acknowledged: &[&str]) -> ketamine_planner::preview::TargetPlan {
         target(
             pk::Library::shipped().unwrap(),

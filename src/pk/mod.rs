@@ -347,6 +347,25 @@ fn run(model: &Model, patient: &PkPatient, plan: &Plan) -> Result<Simulation> {
     })
 }
 
+/// "This patient is outside the Domino model's range (adults: ...)", or None
+/// when the age (if given) and the weight are within the model's population.
+pub(crate) fn outside_range(model: &Model, patient: &PkPatient) -> Option<String> {
+    let age_out = patient
+        .age_years
+        .is_some_and(|a| !model.age_years.contains(a));
+    (age_out || !model.weight_kg.contains(patient.weight_kg)).then(|| {
+        format!(
+            "This patient is outside the {} model's range ({}: age {} to {} y, weight {} to {} kg)",
+            model.name,
+            model.population,
+            number(model.age_years.min, 1),
+            number(model.age_years.max, 1),
+            number(model.weight_kg.min, 1),
+            number(model.weight_kg.max, 1)
+        )
+    })
+}
+
 fn alerts(model: &Model, patient: &PkPatient, plan: &Plan) -> Vec<Alert> {
     let mut out = Vec::new();
     if plan.effect_site && model.effect_site.is_none() {
@@ -358,21 +377,10 @@ fn alerts(model: &Model, patient: &PkPatient, plan: &Plan) -> Vec<Alert> {
             ),
         ));
     }
-    let age_out = patient
-        .age_years
-        .is_some_and(|a| !model.age_years.contains(a));
-    if age_out || !model.weight_kg.contains(patient.weight_kg) {
+    if let Some(outside) = outside_range(model, patient) {
         out.push(Alert::info(
             "pk_outside_model_range",
-            format!(
-                "This patient is outside the {} model's range ({}: age {} to {} y, weight {} to {} kg); the curve is an extrapolation.",
-                model.name,
-                model.population,
-                number(model.age_years.min, 1),
-                number(model.age_years.max, 1),
-                number(model.weight_kg.min, 1),
-                number(model.weight_kg.max, 1)
-            ),
+            format!("{outside}; the curve is an extrapolation."),
         ));
     }
     if plan
