@@ -17,8 +17,8 @@ fi
 crate=ketamine_planner
 target_dir=${CARGO_TARGET_DIR:-target}
 out=target/wasm-bindgen
-echo "build: cargo build --release --target wasm32-unknown-unknown --lib"
-cargo build --release --target wasm32-unknown-unknown --lib
+echo "build: cargo build --release --target wasm32-unknown-unknown --lib (scripts/cargo-wasm.sh: std rebuilt, panics abort bare)"
+bash scripts/cargo-wasm.sh
 wasm="$target_dir/wasm32-unknown-unknown/release/$crate.wasm"
 mkdir -p "$out"
 

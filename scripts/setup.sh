@@ -3,6 +3,7 @@
 # benchmark need, and only what is missing. Says what it installs.
 #
 #   - Rust target wasm32-unknown-unknown      (rustup target add)
+#   - Rust component rust-src                 (rustup component add; std rebuilt for the wasm)
 #   - wasm-bindgen-cli, the exact version pinned in Cargo.toml (cargo install --locked)
 #   - chromium (Debian package, /usr/bin/chromium) for tests, bench, screenshots
 #   - binaryen (Debian package, wasm-opt): optional, shrinks the wasm; skipped
@@ -34,6 +35,10 @@ fi
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "installing Rust target wasm32-unknown-unknown (rustup target add)"
   rustup target add wasm32-unknown-unknown
+fi
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "installing Rust component rust-src (rustup component add): the wasm build rebuilds std (scripts/cargo-wasm.sh)"
+  rustup component add rust-src
 fi
 
 # --- wasm-bindgen-cli, same version as the crate's pin -----------------------

@@ -27,7 +27,7 @@ crate=ketamine_planner
 target_dir=${CARGO_TARGET_DIR:-target}
 out="$target_dir/size"
 mkdir -p "$out"
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
+bash scripts/cargo-wasm.sh --quiet
 wasm="$target_dir/wasm32-unknown-unknown/release/$crate.wasm"
 input=$wasm
 if [ "$opt" = 1 ] && command -v wasm-opt >/dev/null; then
