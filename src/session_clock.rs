@@ -64,6 +64,9 @@ pub struct ClockText {
     pub delivered: String,
     /// "Infusion running", "Observation after the infusion", "Earliest discharge reached"
     pub phase: String,
+    /// Why the figures may not be what runs: a ladder titrated by response
+    /// changes at the pump, not on the clock.
+    pub note: Option<String>,
 }
 
 /// "2 h 5 min" for minutes that may span years (the dates allow it).
@@ -187,6 +190,9 @@ pub fn session_clock(
             Phase::Done => "Earliest discharge reached",
         }
         .to_string(),
+        note: (plan.levels.len() > plan.rate_changes.len()).then(|| {
+            "Titrated by response: this counts the first level; rate changes made at the pump are not in these figures.".to_string()
+        }),
     };
     Ok(SessionClock {
         started,

@@ -111,6 +111,19 @@ fn a_multi_day_infusion_names_the_day_of_what_is_not_today() {
     );
     let c = clock(&p, "2026-12-07T08:00", "2026-12-08T08:00");
     assert_eq!(c.text.elapsed, "1 day");
+    // 20 to 40 mg/h by response: the clock cannot know the rates the nurse chose, and says so.
+    assert!(c
+        .text
+        .note
+        .as_deref()
+        .unwrap()
+        .starts_with("Titrated by response: this counts the first level"));
+    assert_eq!(
+        clock(&schwartzman(), "2026-12-07T09:07", "2026-12-07T10:12")
+            .text
+            .note,
+        None
+    );
     assert_eq!(c.text.delivered, "480 mg at the programmed rates");
     assert_eq!(c.infusion_end.text, "2026-12-12 08:00 (in 4 days)");
     assert_eq!(

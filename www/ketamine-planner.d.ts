@@ -242,7 +242,8 @@ export interface SessionClock {
   nextVitals: ClockDue | null;
   infusionEnd: ClockDue;
   dischargeEarliest: ClockDue;
-  text: { elapsed: string; delivered: string; phase: string };
+  /** `note`: a ladder titrated by response changes at the pump, not on the clock: its figures count the first level. */
+  text: { elapsed: string; delivered: string; phase: string; note: string | null };
 }
 
 export interface ContractField {

@@ -101,3 +101,21 @@ test('session clock in target mode: a rate change in its minute is due now, mark
   await assertClean(page, log, [offlineUrl]);
   await page.close();
 });
+
+test('session clock for a ladder titrated by response says it counts the first level only', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await page.clock.setFixedTime(new Date('2026-12-07T08:00:00'));
+  // Getson, 1 mg/mL: 20 to 40 mg/h by response over 5 days; the clock knows only the first level.
+  await p.choose('protocol', 'getson-inpatient');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.el('[data-action=clock-start]').click();
+  await page.clock.setFixedTime(new Date('2026-12-07T11:00:00'));
+  await p.type('weightKg', '70');
+  const r = await read(p);
+  assert.equal(r.note, 'Infusion running. Titrated by response: this counts the first level; rate changes made at the pump are not in these figures.');
+  assert.equal(r.rows[1], 'Delivered so far: 60 mg at the programmed rates', '20 mg/h x 3 h');
+  await assertClean(page, log, [offlineUrl]);
+  await page.close();
+});

@@ -86,7 +86,7 @@ export class Clock {
     }
     setText(this.msg, error);
     this.msg.className = error ? 'msg error' : 'msg';
-    setText(this.note, !usable ? K.notConfirmed : c ? c.text.phase : '');
+    setText(this.note, !usable ? K.notConfirmed : c ? [c.text.phase, c.text.note].filter(Boolean).join('. ') : '');
     const row = (label, due, value = due && due.text) => (value
       ? html`<div class="${due && due.inMinutes === 0 ? 'due' : ''}"><dt>${label}</dt><dd>${value}</dd></div>` : '');
     render(this.figures, c ? html`${row(K.elapsed, null, c.text.elapsed)}${row(K.delivered, null, c.text.delivered)}${row(K.rate, null, c.rate)}${
