@@ -56,6 +56,7 @@ test('session clock: counts from the start at the programmed rates, the next che
   // A start after now is refused at the field, with nothing counted.
   await p.el('[data-role=clock-started-at]').fill('2026-12-07T10:30');
   assert.equal(await p.el('[data-role=clock-msg]').textContent(), 'The time now is before the infusion started: check the start time.');
+  assert.equal(await p.el('[data-role=clock-started-at]').getAttribute('aria-invalid'), 'true');
   assert.deepEqual((await read(p)).rows, []);
   await p.el('[data-role=clock-started-at]').fill('2026-12-07T09:30');
   // The plan stops being usable (a malformed weight): its figures go; fixed, they come back.

@@ -86,6 +86,7 @@ export class Clock {
     }
     setText(this.msg, error);
     this.msg.className = error ? 'msg error' : 'msg';
+    this.started.setAttribute('aria-invalid', error ? 'true' : 'false');
     setText(this.note, !usable ? K.notConfirmed : c ? [c.text.phase, c.text.note].filter(Boolean).join('. ') : '');
     const row = (label, due, value = due && due.text) => (value
       ? html`<div class="${due && due.inMinutes === 0 ? 'due' : ''}"><dt>${label}</dt><dd>${value}</dd></div>` : '');
