@@ -9,6 +9,25 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser.close(); });
 
+/** A fresh page at `time` with a plan of `protocol` (70 kg, 1 mg/mL, and
+ * `target` ng/mL when given) whose clock is started; `at(time)` moves the
+ * page's clock and redraws (an edit, as the 15 s tick would). */
+async function started(protocol, time, target) {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await page.clock.setFixedTime(new Date(time));
+  await p.choose('protocol', protocol);
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  if (target) {
+    await p.el('[data-role=dose-mode]').selectOption('target');
+    await p.type('targetNgPerMl', target);
+  }
+  await p.el('[data-action=clock-start]').click();
+  const at = async (t) => { await page.clock.setFixedTime(new Date(t)); await p.type('weightKg', '70'); };
+  return { page, log, p, at };
+}
+
 /** The clock's figures as "label: value" lines, and its note. */
 async function read(p) {
   const rows = await p.el('[data-role=clock-figures]').locator('div').allInnerTexts();
@@ -80,19 +99,10 @@ test('session clock: counts from the start at the programmed rates, the next che
 });
 
 test('session clock in target mode: a rate change in its minute is due now, marked and said with the check', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
-  await page.clock.setFixedTime(new Date('2026-12-07T09:00:00'));
   // Custom, 70 kg, 1 mg/mL, 150 ng/mL (Domino): 39.7 mL/h for 15 min, then 34.1 mL/h.
-  await p.choose('protocol', 'custom');
-  await p.type('weightKg', '70');
-  await p.type('concentrationMgPerMl', '1');
-  await p.el('[data-role=dose-mode]').selectOption('target');
-  await p.type('targetNgPerMl', '150');
-  await p.el('[data-action=clock-start]').click();
+  const { page, log, p, at } = await started('custom', '2026-12-07T09:00:00', '150');
   assert.equal((await read(p)).rows[3], 'Next rate change: 09:15 (in 15 min): 34.1 mg/h = 34.1 mL/h');
-  await page.clock.setFixedTime(new Date('2026-12-07T09:15:00'));
-  await p.type('targetNgPerMl', '150');
+  await at('2026-12-07T09:15:00');
   const r = await read(p);
   assert.equal(r.rows[2], 'Pump setting now: 34.1 mg/h = 34.1 mL/h');
   assert.equal(r.rows[3], 'Next rate change: 09:15 (now): 34.1 mg/h = 34.1 mL/h');
@@ -104,16 +114,9 @@ test('session clock in target mode: a rate change in its minute is due now, mark
 });
 
 test('session clock for a ladder titrated by response says it counts the first level only', async () => {
-  const { page, log } = await openPage(browser.context, offlineUrl);
-  const p = planner(page);
-  await page.clock.setFixedTime(new Date('2026-12-07T08:00:00'));
   // Getson, 1 mg/mL: 20 to 40 mg/h by response over 5 days; the clock knows only the first level.
-  await p.choose('protocol', 'getson-inpatient');
-  await p.type('weightKg', '70');
-  await p.type('concentrationMgPerMl', '1');
-  await p.el('[data-action=clock-start]').click();
-  await page.clock.setFixedTime(new Date('2026-12-07T11:00:00'));
-  await p.type('weightKg', '70');
+  const { page, log, p, at } = await started('getson-inpatient', '2026-12-07T08:00:00');
+  await at('2026-12-07T11:00:00');
   const r = await read(p);
   assert.equal(r.note, 'Infusion running. Titrated by response: this counts the first level; rate changes made at the pump are not in these figures.');
   assert.equal(r.rows[1], 'Delivered so far: 60 mg at the programmed rates', '20 mg/h x 3 h');
