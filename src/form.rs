@@ -214,13 +214,16 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         start: text(&form.start),
         previous_course_end: text(&form.previous_course_end),
     };
-    let no_target = matches!(form.target_ng_per_ml.as_deref(), Some(t) if t.trim().is_empty());
-    if no_target {
+    let mut request = request;
+    if matches!(form.target_ng_per_ml.as_deref(), Some(t) if t.trim().is_empty()) {
         errors.push(PlanError::new(
             "targetNgPerMl",
             "required",
             "Enter the target plasma level in ng/mL, or order a dose instead.",
         ));
+        // The other inputs are checked as the target order they will be; the
+        // stand-in level is never planned, as the target is still required.
+        request.dose.target_ng_per_ml = contract::TARGET.range.map(|(low, _)| low);
     }
     // The order's own checks run too, so every bad input is marked in one
     // pass; a field whose text did not parse keeps its parse message.
@@ -234,10 +237,7 @@ pub fn plan_form(lib: &Library, form: &Form) -> FormResult {
         Ok(_) => FormResult::refused(errors),
         Err(order_errors) => {
             for e in order_errors.iter() {
-                // Without its target the order falls back to asking for a
-                // dose; the dose asked for here is the target.
-                let asks_dose = e.field == "startDose" && e.code == "required";
-                if errors.get(&e.field).is_none() && !(no_target && asks_dose) {
+                if errors.get(&e.field).is_none() {
                     errors.push(e.clone());
                 }
             }

@@ -550,10 +550,20 @@ pub(crate) struct Recipe {
 
 /// A value's provenance: ordered when the request gave it, else the protocol's.
 fn from(value: &'static str, ordered: bool, text: String) -> Provenance {
+    ordered_or(value, ordered, (Source::Protocol, "per protocol"), text)
+}
+
+/// "{text}, ordered" when the request gave it, else "{text}, {how}" from `otherwise`.
+pub(crate) fn ordered_or(
+    value: &'static str,
+    ordered: bool,
+    otherwise: (Source, &str),
+    text: String,
+) -> Provenance {
     let (source, how) = if ordered {
         (Source::Ordered, "ordered")
     } else {
-        (Source::Protocol, "per protocol")
+        otherwise
     };
     Provenance {
         value,

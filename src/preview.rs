@@ -353,7 +353,7 @@ pub fn target(models: &pk::Library, plan: &Plan, age_years: Option<f64>) -> Resu
             ml_per_hour: l.ml_per_hour,
             mg_per_hour: l.mg_per_hour,
             text: TargetRowText {
-                from: minutes_text(from),
+                from: l.text.from.clone().unwrap_or_default(),
                 ml_per_hour: l.text.ml_per_hour.clone(),
                 mg_per_hour: l.text.mg_per_hour.clone(),
             },

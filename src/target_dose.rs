@@ -7,8 +7,8 @@
 use crate::alert::Alert;
 use crate::contract;
 use crate::error::{PlanError, Result};
-use crate::numbers::with_unit;
-use crate::order::{Dose, Order, Provenance, Source};
+use crate::numbers::{minutes_text, with_unit};
+use crate::order::{ordered_or, Dose, Order, Provenance, Source};
 use crate::pk::{self, target::STEP_MINUTES, ModelRef, PkPatient};
 use crate::protocol::{DoseUnit, Titration};
 use crate::request::DoseOverrides;
@@ -123,32 +123,18 @@ impl TargetOrder {
             },
         )?;
         alerts.extend(scheme.alerts);
-        let (source, how) = match self.model {
-            Some(_) => (Source::Ordered, "ordered"),
-            None => (Source::Default, "the model file's default (D)"),
-        };
-        provenance.push(Provenance {
-            value: "model",
-            source,
-            text: format!("PK model: {}, {how}", model.name),
-        });
-        provenance.push(Provenance {
-            value: "reachMinutes",
-            source: if self.reach_minutes.is_some() {
-                Source::Ordered
-            } else {
-                Source::Default
-            },
-            text: format!(
-                "Target reached by: {}, {}",
-                crate::numbers::minutes_text(reach),
-                if self.reach_minutes.is_some() {
-                    "ordered"
-                } else {
-                    "planner default (D)"
-                }
-            ),
-        });
+        provenance.push(ordered_or(
+            "model",
+            self.model.is_some(),
+            (Source::Default, "the model file's default (D)"),
+            format!("PK model: {}", model.name),
+        ));
+        provenance.push(ordered_or(
+            "reachMinutes",
+            self.reach_minutes.is_some(),
+            (Source::Default, "planner default (D)"),
+            format!("Target reached by: {}", minutes_text(reach)),
+        ));
         let dose = Dose {
             unit: DoseUnit::MgPerHour,
             doses: scheme.steps.iter().map(|s| s.mg_per_hour).collect(),
@@ -164,7 +150,7 @@ impl TargetOrder {
             text: format!(
                 "{} by {} ({})",
                 with_unit(self.ng_per_ml, 1, "ng/mL"),
-                crate::numbers::minutes_text(reach),
+                minutes_text(reach),
                 model.name
             ),
         };
