@@ -88,12 +88,12 @@ export class Clock {
     this.msg.className = error ? 'msg error' : 'msg';
     this.started.setAttribute('aria-invalid', error ? 'true' : 'false');
     setText(this.note, !usable ? K.notConfirmed : c ? [c.text.phase, c.text.note].filter(Boolean).join('. ') : '');
+    const now = (d) => !!d && d.inMinutes === 0;
     const row = (label, due, value = due && due.text) => (value
-      ? html`<div class="${due && due.inMinutes === 0 ? 'due' : ''}"><dt>${label}</dt><dd>${value}</dd></div>` : '');
+      ? html`<div class="${now(due) ? 'due' : ''}"><dt>${label}</dt><dd>${value}</dd></div>` : '');
     render(this.figures, c ? html`${row(K.elapsed, null, c.text.elapsed)}${row(K.delivered, null, c.text.delivered)}${row(K.rate, null, c.rate)}${
       row(K.nextChange, c.nextChange)}${row(K.vitals, c.nextVitals)}${row(K.end, c.infusionEnd)}${row(K.discharge, c.dischargeEarliest)}` : html``);
     // What is due now is said once (for a screen reader; the rows are highlighted).
-    const now = (d) => d && d.inMinutes === 0;
     const due = c ? [now(c.nextChange) ? say('clock.changeDue', { change: c.rate }) : '', now(c.nextVitals) ? K.vitalsDue : ''].filter(Boolean).join(' ') : '';
     if (due !== this.said) { this.said = due; setText(this.announce, due); }
   }

@@ -41,10 +41,11 @@ function need() {
  * preview's keys in it: those are split off the plan request and passed as
  * `options` (a key also given in `options` wins there). */
 const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl', 'effectSite'];
+const plain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 function splitOptions(request, options) {
   let req = request;
   let split = null;
-  if (request && typeof request === 'object' && !Array.isArray(request)) {
+  if (plain(request)) {
     for (const k of PREVIEW_KEYS) {
       if (!Object.prototype.hasOwnProperty.call(request, k)) continue;
       if (!split) { split = {}; req = { ...request }; }
@@ -64,7 +65,6 @@ const simulate = (request, options) => need().simulate(...splitOptions(request, 
 const TARGET_KEYS = ['targetNgPerMl', 'model', 'reachMinutes'];
 const solveTarget = (request) => {
   let req = request;
-  const plain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   // A dose that is not an object is left for the engine to refuse.
   if (plain(request) && (request.dose === undefined || plain(request.dose))) {
     const dose = request.dose || {};
