@@ -135,6 +135,16 @@ impl TargetOrder {
             (Source::Default, "planner default (D)"),
             format!("Target reached by: {}", minutes_text(reach)),
         ));
+        // The scheme's own rules decide the rates too: say where they come from.
+        provenance.push(Provenance {
+            value: "targetSteps",
+            source: Source::Default,
+            text: format!(
+                "Rate steps: at most every {}, a rate kept while the level stays within {}% of the target, planner defaults (D)",
+                minutes_text(STEP_MINUTES as u32),
+                crate::numbers::format(pk::target::HOLD_PERCENT, 0)
+            ),
+        });
         let dose = Dose {
             unit: DoseUnit::MgPerHour,
             doses: scheme.steps.iter().map(|s| s.mg_per_hour).collect(),

@@ -339,6 +339,13 @@ mod solve_target {
         assert!(sources.contains(&("dose", "Ordered".into())));
         assert!(sources.contains(&("model", "Default".into())));
         assert!(sources.contains(&("reachMinutes", "Default".into())));
+        // The scheme's own rules, which decide the rates as well.
+        let steps = p
+            .provenance
+            .iter()
+            .find(|v| v.value == "targetSteps")
+            .unwrap();
+        assert_eq!(steps.text, "Rate steps: at most every 15 min, a rate kept while the level stays within 3% of the target, planner defaults (D)");
     }
 
     #[test]
