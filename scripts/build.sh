@@ -45,13 +45,14 @@ if [ "$opt" != "$wasm" ]; then
   # What wasm-opt saves, measured on the shipped module: bindgen without it.
   wasm-bindgen "$wasm" --out-dir "$out/plain" --out-name "$crate" --target no-modules --no-typescript \
     --remove-name-section --remove-producers-section
-  before=$(gzip -9c "$out/plain/${crate}_bg.wasm" | wc -c); after=$(gzip -9c "$out/${crate}_bg.wasm" | wc -c)
-  echo "build: wasm-opt $opt_flags: $before -> $after bytes gzipped (saves $((before - after)) bytes)"
-  # What ships is gzipped: when wasm-opt's output compresses worse (it has,
+  packed() { xz --format=lzma --lzma1=preset=9e --stdout "$1" | wc -c; }
+  before=$(packed "$out/plain/${crate}_bg.wasm"); after=$(packed "$out/${crate}_bg.wasm")
+  echo "build: wasm-opt $opt_flags: $before -> $after bytes packed (LZMA, as shipped; saves $((before - after)) bytes)"
+  # What ships is packed: when wasm-opt's output compresses worse (it has,
   # by a few hundred bytes, as LLVM's opt-level "z" leaves little for it),
   # the module as LLVM made it ships instead.
   if [ "$after" -ge "$before" ]; then
-    echo "build: wasm-opt does not shrink the gzipped module: shipping it without wasm-opt"
+    echo "build: wasm-opt does not shrink the packed module: shipping it without wasm-opt"
     cp "$out/plain/${crate}_bg.wasm" "$out/plain/${crate}.js" "$out/"
   fi
 fi

@@ -8,9 +8,9 @@
 #   - chromium (Debian package, /usr/bin/chromium) for tests, bench, screenshots
 #   - binaryen (Debian package, wasm-opt): optional, shrinks the wasm; skipped
 #     quietly when apt cannot install it
-#   - node_modules (npm ci: esbuild, which minifies the bundle, @gfx/zopfli,
-#     which compresses the inlined wasm, and playwright-core, which drives
-#     /usr/bin/chromium: no browser download)
+#   - xz-utils (Debian package, xz): packs the inlined wasm (scripts/bundle.mjs)
+#   - node_modules (npm ci: esbuild, which minifies the bundle, and
+#     playwright-core, which drives /usr/bin/chromium: no browser download)
 #
 # Flags: --no-browser   skip chromium (build only)
 set -euo pipefail
@@ -72,6 +72,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
+if ! command -v xz >/dev/null; then
+  say "installing xz-utils with apt: scripts/bundle.mjs packs the wasm with xz"
+  if ! apt_install xz-utils; then
+    echo "setup: xz is missing and apt-get could not install xz-utils" >&2
+    exit 1
+  fi
+fi
 if ! command -v wasm-opt >/dev/null; then
   say "installing binaryen (wasm-opt, optional size optimisation) with apt"
   apt_install binaryen || say "binaryen not installed; the build works without wasm-opt (larger wasm)"
@@ -99,9 +106,9 @@ if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versio
   exit 1
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@gfx/zopfli ] || [ ! -d node_modules/playwright-core ] \
+   || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] \
    || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/typescript ]; then
-  say "installing node_modules (npm ci: esbuild, @gfx/zopfli, playwright-core, axe-core, typescript; no browser download)"
+  say "installing node_modules (npm ci: esbuild, playwright-core, axe-core, typescript; no browser download)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 say "ok (wasm-bindgen $pin$(command -v wasm-opt >/dev/null && echo ", wasm-opt present"))"

@@ -3,7 +3,7 @@
 # at most 150,000 bytes gzipped, the budget of DEVELOPERS.md and issue 14). Builds the release wasm, optionally runs wasm-opt
 # BEFORE wasm-bindgen (binaryen 108 breaks bindgen output), runs wasm-bindgen
 # with names and producers stripped, then prints:
-#   raw bytes, gzip -9 bytes, and gzip(base64(gzip)) bytes (what the page costs),
+#   raw bytes, gzip -9 bytes, and gzip(base64(lzma)) bytes (what the page costs),
 #   the single HTML file's gzip -9 size (scripts/bundle.mjs into a scratch
 #   directory, so dist/ is left alone) against the 150,000-byte budget,
 #   and the biggest items / crates by twiggy when twiggy is installed.
@@ -41,10 +41,10 @@ wasm-bindgen "$input" --out-dir "$out" --out-name "$crate" --target no-modules -
 bg="$out/${crate}_bg.wasm"
 raw=$(stat -c %s "$bg")
 gz=$(gzip -9c "$bg" | wc -c)
-page=$(gzip -9c "$bg" | base64 -w0 | gzip -9c | wc -c)
+page=$(xz --format=lzma --lzma1=preset=9e --stdout "$bg" | base64 -w0 | gzip -9c | wc -c)
 glue=$(gzip -9c "$out/$crate.js" | wc -c)
 echo "cargo wasm:       $(stat -c %s "$wasm") bytes (before wasm-opt and bindgen)"
-echo "shipped wasm:     $raw bytes raw, $gz gzip -9, $page as gzip(base64(gzip)) in the page"
+echo "shipped wasm:     $raw bytes raw, $gz gzip -9, $page as gzip(base64(lzma)) in the page"
 echo "bindgen glue:     $(stat -c %s "$out/$crate.js") bytes raw, $glue gzip -9"
 if command -v node >/dev/null && [ -d node_modules/esbuild ]; then
   node scripts/bundle.mjs --glue "$out/$crate.js" --wasm "$bg" --out "$out/dist" --minify >/dev/null

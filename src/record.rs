@@ -86,154 +86,198 @@ pub struct Assessment {
     pub note: Option<String>,
 }
 
-/// One object of the record, with its path for messages.
-struct At<'a> {
+/// What one key of a record object holds. `Checked::new` checks every key
+/// of an object against its slot before anything reads it, so the readers
+/// below it cannot fail: one checker for every object of the record.
+#[derive(Clone, Copy)]
+enum Slot {
+    Text,
+    Date,
+    /// A clock time "HH:MM" on the session's date.
+    Time,
+    /// A number within (min, max), with its unit for the message.
+    Number((f64, f64), &'static str),
+    Flag,
+    List,
+    /// The plan request, which the contract checks (`PlanRequest::from_value`).
+    Object,
+}
+use Slot::*;
+
+/// A key of an object, what it holds, and whether it must be there.
+type Key = (&'static str, Slot, bool);
+
+const RECORD_KEYS: [Key; 6] = [
+    ("schema", Text, true),
+    ("plannerVersion", Text, false),
+    ("libraryVersion", Text, false),
+    ("patientLabel", Text, false),
+    ("courses", List, false),
+    ("assessments", List, false),
+];
+const ASSESSMENT: [Key; 5] = [
+    ("date", Date, true),
+    ("painNrs", Number((0.0, 10.0), ""), true),
+    ("painAreaPercent", Number((0.0, 100.0), "%"), false),
+    ("cssScore", Number(CSS, "points"), false),
+    ("note", Text, false),
+];
+const COURSE: [Key; 3] = [
+    ("request", Object, true),
+    ("plannedMg", Number((0.0, 1e6), "mg"), false),
+    ("sessions", List, false),
+];
+const SESSION: [Key; 9] = [
+    ("date", Date, true),
+    ("start", Time, false),
+    ("end", Time, false),
+    ("rateChanges", List, false),
+    ("givenMg", Number((0.0, 1e5), "mg"), false),
+    ("stoppedEarly", Flag, false),
+    ("stoppedWhy", Text, false),
+    ("sideEffects", List, false),
+    ("vitals", List, false),
+];
+const RATE_CHANGE: [Key; 2] = [
+    ("time", Time, true),
+    ("mlPerHour", Number((0.0, 1000.0), "mL/h"), true),
+];
+const VITALS: [Key; 6] = [
+    ("time", Time, true),
+    ("systolic", Number(SYSTOLIC, "mmHg"), false),
+    ("diastolic", Number(DIASTOLIC, "mmHg"), false),
+    ("heartRate", Number(HEART_RATE, "/min"), false),
+    ("spo2", Number(SPO2, "%"), false),
+    ("sedation", Number(SEDATION, ""), false),
+];
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// "HH:MM" as hour and minute, when it is a clock time.
+fn clock_time(t: &str) -> Option<(i64, i64)> {
+    let (h, m) = t.split_once(':')?;
+    let two = |s: &str| {
+        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i64>().ok())
+            .flatten()
+    };
+    let (h, m) = (two(h)?, two(m)?);
+    (h < 24 && m < 60).then_some((h, m))
+}
+
+/// One present value against its slot; the error names its path.
+fn check(slot: Slot, v: &Value, at: String) -> Result<()> {
+    let expected = match (slot, v) {
+        (Text, Value::Text(_)) | (Flag, Value::Bool(_)) | (List, Value::List(_)) => return Ok(()),
+        (Object, Value::Object(_)) => return Ok(()),
+        (Date, Value::Text(t)) => return LocalDate::parse(t, &at).map(|_| ()),
+        (Time, Value::Text(t)) if clock_time(t).is_some() => return Ok(()),
+        (Time, Value::Text(t)) => {
+            let message = format!("\"{t}\" is not a clock time HH:MM.");
+            return Err(PlanError::new(at, "invalid_time", message));
+        }
+        (Number((min, max), unit), Value::Number(n)) => {
+            return crate::contract::in_range(&at, *n, min, max, unit).map(|_| ())
+        }
+        (Text | Date | Time, _) => "text",
+        (Number(..), _) => "a number",
+        (Flag, _) => "true or false",
+        (List, _) => "a list",
+        (Object, _) => "an object",
+    };
+    let message = format!("Expected {expected}, found {}.", v.describe());
+    Err(PlanError::new(at, "wrong_type", message))
+}
+
+/// An object of the record whose keys have all been checked against their slots.
+struct Checked<'a> {
     path: String,
     value: &'a Value,
 }
 
-impl<'a> At<'a> {
-    fn child(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        }
-    }
-
-    fn error(path: String, code: &str, message: String) -> PlanError {
-        PlanError::new(path, code, message)
-    }
-
-    fn wrong(&self, key: &str, expected: &str, found: &Value) -> PlanError {
-        Self::error(
-            self.child(key),
-            "wrong_type",
-            format!("Expected {expected}, found {}.", found.describe()),
-        )
-    }
-
-    /// An object with only these keys (an unknown key is refused, by name).
-    fn object(path: String, value: &'a Value, keys: &[&str]) -> Result<At<'a>> {
+impl<'a> Checked<'a> {
+    /// An object with only these keys (an unknown key is refused, by name),
+    /// each of the right kind and range, and the required ones there.
+    fn new(path: String, value: &'a Value, keys: &[Key]) -> Result<Checked<'a>> {
         let Value::Object(entries) = value else {
-            let what = value.describe();
-            return Err(Self::error(
-                path,
-                "wrong_type",
-                format!("Expected an object, found {what}."),
-            ));
+            let message = format!("Expected an object, found {}.", value.describe());
+            return Err(PlanError::new(path, "wrong_type", message));
         };
-        if let Some((k, _)) = entries.iter().find(|(k, _)| !keys.contains(&k.as_str())) {
-            let at = if path.is_empty() {
-                k.clone()
-            } else {
-                format!("{path}.{k}")
-            };
-            return Err(Self::error(
-                at,
-                "unknown_field",
-                format!(
-                    "Unknown field \"{k}\": expected one of {}.",
-                    keys.join(", ")
-                ),
-            ));
+        for (k, v) in entries {
+            let at = child(&path, k);
+            match keys.iter().find(|key| key.0 == k) {
+                Some(_) if *v == Value::Null => {}
+                Some(&(_, slot, _)) => check(slot, v, at)?,
+                None => {
+                    let names: Vec<&str> = keys.iter().map(|key| key.0).collect();
+                    let message = format!(
+                        "Unknown field \"{k}\": expected one of {}.",
+                        names.join(", ")
+                    );
+                    return Err(PlanError::new(at, "unknown_field", message));
+                }
+            }
         }
-        Ok(At { path, value })
+        if let Some((k, ..)) = keys
+            .iter()
+            .find(|key| key.2 && value.given(key.0).is_none())
+        {
+            let message = format!("The field {k} is missing.");
+            return Err(PlanError::new(child(&path, k), "required", message));
+        }
+        Ok(Checked { path, value })
     }
 
-    fn get(&self, key: &str) -> Option<&'a Value> {
-        self.value.given(key)
+    fn child(&self, key: &str) -> String {
+        child(&self.path, key)
     }
 
+    fn text(&self, key: &str) -> Option<&'a str> {
+        self.value.given(key).and_then(Value::as_text)
+    }
+
+    fn number(&self, key: &str) -> Option<f64> {
+        self.value.given(key).and_then(Value::as_number)
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        self.value.given(key) == Some(&Value::Bool(true))
+    }
+
+    fn date(&self, key: &str) -> Option<LocalDate> {
+        self.text(key).and_then(|t| LocalDate::parse(t, key).ok())
+    }
+
+    /// A clock time on `day`.
+    fn time(&self, key: &str, day: LocalDate) -> Option<LocalDateTime> {
+        let (h, m) = clock_time(self.text(key)?)?;
+        day.at(h, m)
+    }
+
+    /// A required value, read after the check (its error is never expected).
     fn required<T>(&self, key: &str, found: Option<T>) -> Result<T> {
         found.ok_or_else(|| {
-            Self::error(
-                self.child(key),
-                "required",
-                format!("The field {key} is missing."),
-            )
+            let message = format!("The field {key} is missing.");
+            PlanError::new(self.child(key), "required", message)
         })
     }
 
-    fn text(&self, key: &str) -> Result<Option<&'a str>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::Text(t)) => Ok(Some(t.as_str())),
-            Some(v) => Err(self.wrong(key, "text", v)),
-        }
-    }
-
-    fn number(&self, key: &str, (min, max): (f64, f64), unit: &str) -> Result<Option<f64>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::Number(n)) if n.is_finite() && *n >= min && *n <= max => Ok(Some(*n)),
-            Some(Value::Number(n)) => Err(Self::error(
-                self.child(key),
-                "out_of_range",
-                format!(
-                    "{} is outside {} to {}{}.",
-                    crate::numbers::format(*n, 3),
-                    crate::numbers::format(min, 3),
-                    crate::numbers::format(max, 3),
-                    if unit.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {unit}")
-                    }
-                ),
-            )),
-            Some(v) => Err(self.wrong(key, "a number", v)),
-        }
-    }
-
-    fn flag(&self, key: &str) -> Result<bool> {
-        match self.get(key) {
-            None => Ok(false),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(v) => Err(self.wrong(key, "true or false", v)),
-        }
-    }
-
-    fn list(&self, key: &str) -> Result<Vec<(String, &'a Value)>> {
-        match self.get(key) {
-            None => Ok(Vec::new()),
-            Some(Value::List(items)) => Ok(items
+    /// Each item of a list with its path, `courses[0]`.
+    fn items(&self, key: &str) -> Vec<(String, &'a Value)> {
+        match self.value.given(key) {
+            Some(Value::List(items)) => items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (format!("{}[{i}]", self.child(key)), v))
-                .collect()),
-            Some(v) => Err(self.wrong(key, "a list", v)),
+                .collect(),
+            _ => Vec::new(),
         }
-    }
-
-    fn date(&self, key: &str) -> Result<Option<LocalDate>> {
-        self.text(key)?
-            .map(|t| LocalDate::parse(t, &self.child(key)))
-            .transpose()
-    }
-
-    /// A clock time "HH:MM" on `day` (a time before the session's start is the next day).
-    fn time(&self, key: &str, day: LocalDate) -> Result<Option<LocalDateTime>> {
-        let Some(t) = self.text(key)? else {
-            return Ok(None);
-        };
-        let bad = || {
-            Self::error(
-                self.child(key),
-                "invalid_time",
-                format!("\"{t}\" is not a clock time HH:MM."),
-            )
-        };
-        let (h, m) = t.split_once(':').ok_or_else(bad)?;
-        let two = |s: &str| {
-            (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse::<i64>().ok())
-                .flatten()
-        };
-        let (Some(h), Some(m)) = (two(h), two(m)) else {
-            return Err(bad());
-        };
-        day.at(h, m).map(Some).ok_or_else(bad)
     }
 }
 
@@ -265,41 +309,26 @@ impl CourseRecord {
             };
             return Err(PlanError::new("schema", "unknown_schema", why));
         }
-        let r = At::object(
-            String::new(),
-            value,
-            &[
-                "schema",
-                "plannerVersion",
-                "libraryVersion",
-                "patientLabel",
-                "courses",
-                "assessments",
-            ],
-        )?;
+        let r = Checked::new(String::new(), value, &RECORD_KEYS)?;
         let mut courses = Vec::new();
-        for (path, v) in r.list("courses")? {
+        for (path, v) in r.items("courses") {
             courses.push(Course::parse(path, v)?);
         }
         let mut assessments = Vec::new();
-        for (path, v) in r.list("assessments")? {
-            let a = At::object(
-                path,
-                v,
-                &["date", "painNrs", "painAreaPercent", "cssScore", "note"],
-            )?;
+        for (path, v) in r.items("assessments") {
+            let a = Checked::new(path, v, &ASSESSMENT)?;
             assessments.push(Assessment {
-                date: a.required("date", a.date("date")?)?,
-                pain_nrs: a.required("painNrs", a.number("painNrs", (0.0, 10.0), "")?)?,
-                pain_area_percent: a.number("painAreaPercent", (0.0, 100.0), "%")?,
-                css_score: a.number("cssScore", CSS, "points")?,
-                note: a.text("note")?.map(str::to_string),
+                date: a.required("date", a.date("date"))?,
+                pain_nrs: a.required("painNrs", a.number("painNrs"))?,
+                pain_area_percent: a.number("painAreaPercent"),
+                css_score: a.number("cssScore"),
+                note: a.text("note").map(str::to_string),
             });
         }
         Ok(CourseRecord {
-            patient_label: r.text("patientLabel")?.map(str::to_string),
-            planner_version: r.text("plannerVersion")?.map(str::to_string),
-            library_version: r.text("libraryVersion")?.map(str::to_string),
+            patient_label: r.text("patientLabel").map(str::to_string),
+            planner_version: r.text("plannerVersion").map(str::to_string),
+            library_version: r.text("libraryVersion").map(str::to_string),
             courses,
             assessments,
         })
@@ -324,8 +353,8 @@ impl CourseRecord {
 
 impl Course {
     fn parse(path: String, value: &Value) -> Result<Course> {
-        let c = At::object(path, value, &["request", "plannedMg", "sessions"])?;
-        let request_value = c.required("request", c.get("request"))?;
+        let c = Checked::new(path, value, &COURSE)?;
+        let request_value = c.required("request", c.value.given("request"))?;
         let request = PlanRequest::from_value(request_value).map_err(|all| {
             let e = all.first().cloned().unwrap_or_else(|| {
                 PlanError::new("request", "invalid_request", "The request is not valid.")
@@ -344,12 +373,12 @@ impl Course {
             ));
         }
         let mut sessions = Vec::new();
-        for (path, v) in c.list("sessions")? {
+        for (path, v) in c.items("sessions") {
             sessions.push(GivenSession::parse(path, v)?);
         }
         Ok(Course {
             request,
-            planned_mg: c.number("plannedMg", (0.0, 1e6), "mg")?,
+            planned_mg: c.number("plannedMg"),
             sessions,
         })
     }
@@ -357,30 +386,15 @@ impl Course {
 
 impl GivenSession {
     fn parse(path: String, value: &Value) -> Result<GivenSession> {
-        let s = At::object(
-            path,
-            value,
-            &[
-                "date",
-                "start",
-                "end",
-                "rateChanges",
-                "givenMg",
-                "stoppedEarly",
-                "stoppedWhy",
-                "sideEffects",
-                "vitals",
-            ],
-        )?;
-        let date = s.required("date", s.date("date")?)?;
-        let start = s.time("start", date)?;
+        let s = Checked::new(path, value, &SESSION)?;
+        let date = s.required("date", s.date("date"))?;
+        let start = s.time("start", date);
         // A clock time before the start is the next day (a session across midnight).
         let after_start = |t: Option<LocalDateTime>| match (start, t) {
             (Some(st), Some(t)) if st.minutes_until(t) < 0 => t.checked_add_days(1),
             (_, t) => t,
         };
-        let end = after_start(s.time("end", date)?);
-        let given_mg = s.number("givenMg", (0.0, 1e5), "mg")?;
+        let given_mg = s.number("givenMg");
         if given_mg.is_some_and(|mg| mg > 0.0) && start.is_none() {
             return Err(PlanError::new(
                 s.child("givenMg"),
@@ -389,63 +403,49 @@ impl GivenSession {
             ));
         }
         let mut rate_changes = Vec::new();
-        for (path, v) in s.list("rateChanges")? {
-            let r = At::object(path, v, &["time", "mlPerHour"])?;
+        for (path, v) in s.items("rateChanges") {
+            let r = Checked::new(path, v, &RATE_CHANGE)?;
             rate_changes.push((
-                r.required("time", after_start(r.time("time", date)?))?,
-                r.required("mlPerHour", r.number("mlPerHour", (0.0, 1000.0), "mL/h")?)?,
+                r.required("time", after_start(r.time("time", date)))?,
+                r.required("mlPerHour", r.number("mlPerHour"))?,
             ));
         }
         let mut side_effects = Vec::new();
-        for (path, v) in s.list("sideEffects")? {
+        for (path, v) in s.items("sideEffects") {
             match v {
                 Value::Text(t) if SIDE_EFFECTS.contains(&t.as_str()) => {
                     side_effects.push(t.clone())
                 }
                 _ => {
-                    return Err(PlanError::new(
-                        path,
-                        "unknown_value",
-                        format!(
-                            "Expected one of {}, found {}.",
-                            SIDE_EFFECTS.join(", "),
-                            v.describe()
-                        ),
-                    ))
+                    let message = format!(
+                        "Expected one of {}, found {}.",
+                        SIDE_EFFECTS.join(", "),
+                        v.describe()
+                    );
+                    return Err(PlanError::new(path, "unknown_value", message));
                 }
             }
         }
         let mut vitals = Vec::new();
-        for (path, v) in s.list("vitals")? {
-            let r = At::object(
-                path,
-                v,
-                &[
-                    "time",
-                    "systolic",
-                    "diastolic",
-                    "heartRate",
-                    "spo2",
-                    "sedation",
-                ],
-            )?;
+        for (path, v) in s.items("vitals") {
+            let r = Checked::new(path, v, &VITALS)?;
             vitals.push(Vitals {
-                at: r.required("time", after_start(r.time("time", date)?))?,
-                systolic: r.number("systolic", SYSTOLIC, "mmHg")?,
-                diastolic: r.number("diastolic", DIASTOLIC, "mmHg")?,
-                heart_rate: r.number("heartRate", HEART_RATE, "/min")?,
-                spo2: r.number("spo2", SPO2, "%")?,
-                sedation: r.number("sedation", SEDATION, "")?,
+                at: r.required("time", after_start(r.time("time", date)))?,
+                systolic: r.number("systolic"),
+                diastolic: r.number("diastolic"),
+                heart_rate: r.number("heartRate"),
+                spo2: r.number("spo2"),
+                sedation: r.number("sedation"),
             });
         }
         Ok(GivenSession {
             date,
             start,
-            end,
+            end: after_start(s.time("end", date)),
             rate_changes,
             given_mg,
-            stopped_early: s.flag("stoppedEarly")?,
-            stopped_why: s.text("stoppedWhy")?.map(str::to_string),
+            stopped_early: s.flag("stoppedEarly"),
+            stopped_why: s.text("stoppedWhy").map(str::to_string),
             side_effects,
             vitals,
         })

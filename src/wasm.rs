@@ -9,7 +9,7 @@ use crate::error::{FieldErrors, PlanError};
 use crate::order::Order;
 use crate::request::PlanRequest;
 use crate::value::Value;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// talc instead of std's dlmalloc: a maintained general-purpose allocator,
@@ -61,6 +61,14 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 
 /// Any JS value as a bounded `Value`; `what` names the argument in messages.
 fn read(value: JsValue, what: &str) -> Result<Value, PlanError> {
+    read_within(value, what, crate::value::REQUEST)
+}
+
+fn read_within(
+    value: JsValue,
+    what: &str,
+    limits: crate::value::Limits,
+) -> Result<Value, PlanError> {
     if value.is_undefined() || value.is_null() {
         return Err(PlanError::new(
             what,
@@ -68,7 +76,7 @@ fn read(value: JsValue, what: &str) -> Result<Value, PlanError> {
             format!("The {what} is missing."),
         ));
     }
-    Value::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+    Value::read(serde_wasm_bindgen::Deserializer::from(value), limits).map_err(|e| {
         PlanError::new(
             what,
             "invalid_value",
@@ -193,4 +201,25 @@ pub fn solve_target(request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = pkModels)]
 pub fn pk_models() -> Result<JsValue, JsValue> {
     to_js(crate::built_in::pk_models())
+}
+
+/// The review of a course record (the object of a saved record file): each
+/// assessment against its baseline, the relief windows, the booster due, the
+/// ledger and the alerts across courses. A record that does not read is
+/// refused with the path of its first problem (`assessments[1].painNrs`).
+#[wasm_bindgen]
+pub fn review(record: JsValue) -> Result<JsValue, JsValue> {
+    let value = read_within(record, "record", crate::value::RECORD)?;
+    let record = crate::record::CourseRecord::parse(&value)?;
+    to_js(&crate::review::review(crate::built_in::library(), &record)?)
+}
+
+/// A number as a person typed it, read by the core's one strict rule (no
+/// comma, no exponent, a leading zero): the page's course-record entries use
+/// it, so "1e3" is refused there as in the planner's form. `field` names the
+/// input in the error.
+#[wasm_bindgen(js_name = parseDecimal)]
+pub fn parse_decimal(text: String, field: String) -> Result<f64, JsValue> {
+    crate::numbers::parse_decimal(&text)
+        .map_err(|message| PlanError::new(field, "invalid_number", message).into())
 }

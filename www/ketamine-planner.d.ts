@@ -246,6 +246,55 @@ export interface SessionClock {
   text: { elapsed: string; delivered: string; phase: string; note: string | null };
 }
 
+/** A course record file, schema "ketamine-planner/course-record@1" (README: Course record). */
+export interface CourseRecord {
+  schema: 'ketamine-planner/course-record@1';
+  plannerVersion?: string;
+  libraryVersion?: string;
+  /** Free text such as a clinic number; only ever in the file. */
+  patientLabel?: string;
+  courses?: {
+    request: PlanRequest;
+    plannedMg?: number;
+    sessions?: {
+      date: string;
+      start?: string;
+      end?: string;
+      rateChanges?: { time: string; mlPerHour: number }[];
+      givenMg?: number;
+      stoppedEarly?: boolean;
+      stoppedWhy?: string;
+      sideEffects?: ('dissociation' | 'nausea_vomiting' | 'hypertension' | 'sedation' | 'hallucinations' | 'other')[];
+      vitals?: { time: string; systolic?: number; diastolic?: number; heartRate?: number; spo2?: number; sedation?: number }[];
+    }[];
+  }[];
+  assessments?: { date: string; painNrs: number; painAreaPercent?: number; cssScore?: number; note?: string }[];
+}
+
+export interface CourseReview {
+  schema: string;
+  patientLabel: string | null;
+  /** What differs from when the record was made (planner, library, planned totals). */
+  notes: string[];
+  assessments: {
+    date: string; painNrs: number; painAreaPercent: number | null; cssScore: number | null;
+    /** 1-based course the assessment follows; 0 before any course. */
+    course: number;
+    painReductionPercent: number | null; areaReductionPercent: number | null;
+    category: 'baseline' | 'responder' | 'partial' | 'none' | 'before_course' | 'no_baseline';
+  }[];
+  courses: { end: string; lastResponse: string | null; lastResponseDays: number | null; firstLost: string | null; firstLostDays: number | null }[];
+  boosterDue: { from: string; to: string; basis: 'patient' | 'protocol'; text: string } | null;
+  ledger: {
+    courses: { protocol: string; start: string; end: string; plannedMg: number | null; givenMg: number | null; daysSincePrevious: number | null; text: { protocol: string; plannedMg: string; givenMg: string } }[];
+    totalGivenMg: number;
+    totalGivenText: string;
+  };
+  alerts: Alert[];
+  /** The last course's request for the next one: its previous course's end filled in, no start. */
+  nextRequest: PlanRequest | null;
+}
+
 export interface ContractField {
   path: string;
   kind: { type: 'number' | 'whole' | 'text' | 'flag' | 'codes' } | { type: 'choice'; words: string[] };
@@ -273,6 +322,10 @@ export interface KetaminePlannerApi {
   /** Where the session stands at `now`, its infusion started at `startedAt` (local "YYYY-MM-DDTHH:MM", from the page's clock). */
   sessionClock(request: PlanRequest, startedAt: string, now: string): SessionClock;
   pkModels(): unknown[];
+  /** The review of a course record; a record that does not read throws a PlanError whose field is the path of its first problem ("assessments[1].painNrs"). */
+  review(record: CourseRecord): CourseReview;
+  /** A number as typed, by the planner's strict entry rule (no comma, no exponent, a leading zero); else a PlanError naming `field`. */
+  parseDecimal(text: string, field?: string): number;
   /** Runs the rate cases and PK reference vectors shipped in the file (and `extraCases`, rate cases in the same shape) through this engine. */
   selfTest(extraCases?: SelfTestCase[]): SelfTestResult;
 }

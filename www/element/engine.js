@@ -1,10 +1,11 @@
 /* Starts the engine and offers window.KetaminePlanner. The wasm module is in
- * the script itself (kp:wasm, a gzip stream in base64, see scripts/bundle.mjs)
+ * the script itself (kp:wasm, an LZMA stream in base64, see scripts/bundle.mjs)
  * and the wasm-bindgen glue is kp:glue: nothing is fetched, so the planner
  * works from file:// and under a CSP without connect-src. */
 import glue from 'kp:glue';
 import packed from 'kp:wasm';
 import { selfTest } from './self-test.js';
+import { lzmaDecode } from './lzma.js';
 
 /* global KP_BUILD_VERSION, KP_LIBRARY_SHA256 */
 
@@ -16,13 +17,9 @@ function decodeBase64(b64) {
   return out;
 }
 
+/** The engine's bytes, unpacked from the script (nothing is fetched). */
 function wasmBytes() {
-  if (typeof DecompressionStream !== 'function') {
-    throw new Error('This browser lacks DecompressionStream (needed to unpack the engine); use a current browser.');
-  }
-  // A local stream from an in-memory Blob: nothing is fetched.
-  const stream = new Blob([decodeBase64(packed)]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Response(stream).arrayBuffer();
+  return lzmaDecode(decodeBase64(packed));
 }
 
 let engine = null;
@@ -93,6 +90,10 @@ export const KetaminePlanner = {
   /* Where the session stands at `now`, its infusion started at `startedAt` (local "YYYY-MM-DDTHH:MM"). */
   sessionClock: (request, startedAt, now) => need().sessionClock(request, startedAt, now),
   pkModels: () => need().pkModels(),
+  /* The review of a course record (a saved record file's object): responses, relief, booster, ledger, alerts. */
+  review: (record) => need().review(record),
+  /* A typed number by the core's strict rule, or a PlanError naming `field`. */
+  parseDecimal: (text, field) => need().parseDecimal(String(text), String(field || 'number')),
   /* The shipped rate cases and PK vectors through this engine: { passed, failed, cases }. */
   selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases); },
 };
