@@ -12,6 +12,7 @@ import { Alerts } from './alerts.js';
 import { Course, courseMarkup, downloadIcs } from './course.js';
 import { Preview, previewMarkup } from './preview.js';
 import { Clock, clockMarkup } from './clock.js';
+import { CourseRecord, recordMarkup, formValues } from './record.js';
 import { Paper, printMarkup } from './print.js';
 import { adoptStyles } from './styles.js';
 import { encodeLink, decodeLink } from './link.js';
@@ -134,7 +135,8 @@ export class KetaminePlannerElement extends HTMLElement {
     const lib = KetaminePlanner.library();
     const version = KetaminePlanner.version;
     const pk = KetaminePlanner.pkModels();
-    this._form = new Form(root, lib, KetaminePlanner.contract(), pk);
+    const contract = KetaminePlanner.contract();
+    this._form = new Form(root, lib, contract, pk);
     this._results = new Results();
     this._course = new Course();
     this._preview = new Preview(KetaminePlanner, pk);
@@ -143,12 +145,21 @@ export class KetaminePlannerElement extends HTMLElement {
     // Read once: the library never changes under a running element, and
     // library() serialises all of it across the wasm boundary.
     this._versions = { planner: version, library: lib.version };
+    this._record = new CourseRecord(KetaminePlanner, this._versions, {
+      current: () => ({ plan: this._plan, request: this._request }),
+      // The next course's inputs from the record: the previous end filled in, the start left to the clinician.
+      planNext: (request) => {
+        this._form.restore(formValues(request, contract));
+        this._compute();
+        this._form.inputs.start.focus();
+      },
+    });
     root.querySelector('.loading')?.remove();
     const wrap = document.createElement('div');
     wrap.className = 'kp';
     wrap.setAttribute('part', 'container');
     render(wrap, html`${headerMarkup(lib, version)}<div class="layout">${this._form.markup()}
-<section class="results" data-state="empty" aria-label="${TEXT.actions.results}">${resultsMarkup(clockMarkup())}${courseMarkup()}${previewMarkup()}${printMarkup()}</section></div>
+<section class="results" data-state="empty" aria-label="${TEXT.actions.results}">${resultsMarkup(clockMarkup())}${courseMarkup()}${recordMarkup()}${previewMarkup()}${printMarkup()}</section></div>
 ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.version, version })}</footer>
 <article class="handout" data-role="handout" aria-hidden="true"></article>
 <article class="label" data-role="label" aria-hidden="true"></article>`);
@@ -160,6 +171,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._alerts = new Alerts(root.querySelector('[data-field=alerts]'));
     this._course.attach(root);
     this._clock.attach(root);
+    this._record.attach(root);
     this._preview.attach(root, () => this._preview.schedule(this._request));
     render(root.querySelector('[data-role=pk-refs]'), this._preview.references());
     this._paper.attach(root, wrap);

@@ -1,0 +1,172 @@
+// The course record on the page (issue 10), as a clinic uses it: the plan
+// added as a course, the session given, vital signs and pain scores entered,
+// the review read back (responses, ledger, booster), the record saved as a
+// file and reopened; bad entries and bad files refused with nothing lost.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, openPage, assertClean, planner, focused, offlineUrl, root } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+const fixture = readFileSync(join(root, 'tests/course-record.json'), 'utf8');
+
+/** A page with Walter Reed, 80 kg at 2 mg/mL, first session 2026-12-07 08:00. */
+async function planned() {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.choose('protocol', 'walter-reed-outpatient');
+  await p.type('weightKg', '80');
+  await p.type('concentrationMgPerMl', '2');
+  await p.type('start', '2026-12-07T08:00');
+  return { page, log, p };
+}
+
+/** Fills an entry form ("session", "vitals", "assessment") and records it. */
+async function enter(p, kind, values) {
+  for (const [k, v] of Object.entries(values)) {
+    const input = p.el(`[data-entry=${kind}] [name=${k}]${k === 'sideEffects' ? `[value=${v}]` : ''}`);
+    if (k === 'sideEffects' || k === 'stoppedEarly') await input.check(); else await input.fill(v);
+  }
+  await p.el(`[data-action=record-add-${kind}]`).click();
+}
+
+const statusOf = (p) => p.el('[data-role=record-status]').textContent();
+/** The review's response rows as "date course category" and the ledger rows' text. */
+async function reviewed(page) {
+  return page.locator('ketamine-planner').evaluate((h) => {
+    const r = h.shadowRoot.querySelector('[data-role=record-review]');
+    const rows = (i) => [...r.querySelectorAll('table')[i]?.querySelectorAll('tbody tr') || []].map((tr) => [...tr.children].map((c) => c.textContent.trim()).join(' | '));
+    return { responses: rows(0), ledger: rows(1), booster: r.querySelector('[data-field=boosterDue]')?.textContent.trim() || '',
+      total: r.querySelector('[data-field=totalGiven]')?.textContent.trim() || '', counts: r.querySelector('p.hint:last-child')?.textContent.trim() || '' };
+  });
+}
+
+test('course record: the plan as a course, the session, vitals and two assessments; the review shows the 50% response and the ledger', async () => {
+  const { page, log, p } = await planned();
+  await p.el('[data-action=record-course]').click();
+  assert.match(await statusOf(p), /Course 1 added/);
+  await enter(p, 'assessment', { date: '2026-12-07', painNrs: '8', painAreaPercent: '40' });
+  await enter(p, 'session', { date: '2026-12-07', start: '08:00', end: '12:00', givenMg: '470', sideEffects: 'nausea_vomiting' });
+  assert.match(await p.el('[data-entry=session] [data-role=entry-msg]').textContent(), /Session recorded/);
+  await enter(p, 'vitals', { time: '08:15', systolic: '128', diastolic: '82', heartRate: '76', spo2: '98', sedation: '1' });
+  // (8 - 4) / 8 = 50% less pain: a responder; area (40 - 30) / 40 = 25%.
+  await enter(p, 'assessment', { date: '2026-12-21', painNrs: '4', painAreaPercent: '30' });
+  const r = await reviewed(page);
+  assert.deepEqual(r.responses, [
+    '2026-12-07 | 1 | 8 | 40% |  |  | Baseline',
+    '2026-12-21 | 1 | 4 | 30% | 50% | 25% | Responder (at least 50% less)',
+  ]);
+  assert.equal(r.ledger.length, 1);
+  assert.match(r.ledger[0], /^1 \| Walter Reed.* \| 2026-12-07 to 2026-12-07 \|  \| .+ mg \| 470 mg$/);
+  assert.equal(r.total, 'Given in all courses: 470 mg');
+  // No relief lost yet: the protocol's follow-up window, named as such.
+  assert.match(r.booster, /^Booster due: 2027-\d\d-\d\d to 2027-\d\d-\d\d\. From the protocol's window/);
+  assert.equal(r.counts, '1 courses, 1 sessions given and 2 assessments in the record.');
+  await assertClean(page, log, [offlineUrl]);
+});
+
+test('course record: a bad entry is refused at its field and the record is kept', async () => {
+  const { page, p } = await planned();
+  await p.el('[data-action=record-course]').click();
+  await enter(p, 'assessment', { date: '2026-12-07', painNrs: '11' });
+  const msg = (kind, name) => page.locator('ketamine-planner').evaluate((h, [k, n]) => {
+    const i = h.shadowRoot.querySelector(`[data-entry=${k}] [name=${n}]`);
+    return [i.getAttribute('aria-invalid'), h.shadowRoot.getElementById('e-' + i.id).textContent];
+  }, [kind, name]);
+  assert.deepEqual(await msg('assessment', 'painNrs'), ['true', 'Must be from 0 to 10.']);
+  assert.equal((await focused(page)).name, 'painNrs');
+  await enter(p, 'assessment', { painNrs: '1e1' });
+  assert.deepEqual(await msg('assessment', 'painNrs'), ['true', 'Write the number in full (no exponent such as 1e3).']);
+  await enter(p, 'assessment', { painNrs: '8,5' });
+  assert.match((await msg('assessment', 'painNrs'))[1], /Use a point for decimals/);
+  // A session before the course starts, and vital signs out of bounds.
+  await enter(p, 'session', { date: '2026-12-01', start: '08:00' });
+  assert.match((await msg('session', 'date'))[1], /before this course's first session/);
+  await enter(p, 'session', { date: '2026-12-07', start: '08:00' });
+  await enter(p, 'vitals', { time: '08:15', heartRate: '400' });
+  assert.deepEqual(await msg('vitals', 'heartRate'), ['true', 'Must be from 20 to 250 /min.']);
+  // The typed values stay for correcting; nothing was added.
+  assert.equal(await p.el('[data-entry=vitals] [name=heartRate]').inputValue(), '400');
+  assert.equal((await reviewed(page)).counts, '1 courses, 1 sessions given and 0 assessments in the record.');
+});
+
+test('course record: saved as a file and reopened by the file input, the same review; the label only in the file', async () => {
+  const { page, p } = await planned();
+  await p.el('[data-action=record-course]').click();
+  await enter(p, 'assessment', { date: '2026-12-07', painNrs: '8', painAreaPercent: '40' });
+  await enter(p, 'assessment', { date: '2026-12-21', painNrs: '3' });
+  await p.el('[data-role=record-label]').fill('Clinic no. 4711');
+  const before = await reviewed(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), p.el('[data-action=record-save]').click()]);
+  assert.match(download.suggestedFilename(), /^course-record-\d{4}-\d{2}-\d{2}\.json$/);
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(saved.schema, 'ketamine-planner/course-record@1');
+  assert.equal(saved.patientLabel, 'Clinic no. 4711');
+  assert.equal(saved.courses[0].request.protocol, 'walter-reed-outpatient');
+  assert.ok(!(await page.evaluate(() => location.href)).includes('4711'));
+  assert.ok(!(await page.locator('ketamine-planner').evaluate((h) => h.permalink)).includes('4711'));
+
+  const { page: other } = await openPage(browser.context, offlineUrl);
+  const q = planner(other);
+  await q.el('[data-role=record-file]').setInputFiles({ name: 'saved.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
+  await other.waitForFunction(() => /Opened saved\.json/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=record-status]').textContent));
+  assert.deepEqual(await reviewed(other), before);
+  assert.equal(await q.el('[data-role=record-label]').inputValue(), 'Clinic no. 4711');
+});
+
+test('course record: a truncated, foreign or newer file is refused by name and the record on screen stays', async () => {
+  const { page } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  const open = async (name, text) => {
+    await p.el('[data-role=record-file]').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.waitForFunction((n) => document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=record-status]').textContent.includes(n), name);
+    return statusOf(p);
+  };
+  assert.match(await open('three.json', fixture), /Opened three\.json/);
+  const kept = await reviewed(page);
+  assert.equal(kept.ledger.length, 3);
+  // Course 1's relief: last seen 28 days after its end, lost by 42; counted
+  // from the last course's end, 2027-03-05: 2027-04-02 to 2027-04-16.
+  assert.equal(kept.booster, "Booster due: 2027-04-02 to 2027-04-16. From the patient's own relief: a response was last seen 28 days after a course and was lost by 42 days.");
+  assert.match(await open('cut.json', fixture.slice(0, fixture.length / 2)), /cut\.json is not a course record: it is not readable as JSON\. Nothing was changed\./);
+  assert.match(await open('plan.json', '{"protocol": "walter-reed-outpatient"}'), /plan\.json was not opened, and nothing was changed: schema: This is not a ketamine planner course record/);
+  assert.match(await open('v2.json', '{"schema": "ketamine-planner/course-record@2"}'), /record is schema ketamine-planner\/course-record@2; this planner reads ketamine-planner\/course-record@1/);
+  const bad = JSON.parse(fixture);
+  bad.assessments[1].painNrs = 12;
+  assert.match(await open('bad.json', JSON.stringify(bad)), /assessments\[1\]\.painNrs: Must be from 0 to 10\./);
+  assert.deepEqual(await reviewed(page), kept);
+});
+
+test('course record: "Plan next course" puts the last course\'s inputs in the form with its end as the previous course, the start to enter', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.el('[data-role=record-file]').setInputFiles({ name: 'three.json', mimeType: 'application/json', buffer: Buffer.from(fixture) });
+  await p.el('[data-action=record-next]').click();
+  assert.equal(await p.field('protocol').inputValue(), 'schwartzman-2009');
+  assert.equal(await p.field('weightKg').inputValue(), '70');
+  assert.equal(await p.field('concentrationMgPerMl').inputValue(), '1');
+  const next = await page.evaluate((r) => KetaminePlanner.review(JSON.parse(r)).nextRequest, fixture);
+  assert.equal(await p.field('previousCourseEnd').inputValue(), next.previousCourseEnd);
+  assert.equal((await focused(page)).name, 'start');
+  await assertClean(page, log, [offlineUrl]);
+});
+
+test('review() and parseDecimal() in the API: the categories of the shared record; strict numbers', async () => {
+  const { page } = await openPage(browser.context, offlineUrl);
+  const r = await page.evaluate((text) => {
+    const out = KetaminePlanner.review(JSON.parse(text));
+    let refused = null;
+    try { KetaminePlanner.parseDecimal('1e3', 'givenMg'); } catch (e) { refused = [e.name, e.field, e.code]; }
+    return { categories: out.assessments.map((a) => a.category), total: out.ledger.totalGivenMg, parsed: KetaminePlanner.parseDecimal('0.5'), refused };
+  }, fixture);
+  assert.equal(r.categories[1], 'baseline');
+  assert.equal(r.categories[2], 'responder');
+  // 470 + 490 + 98 + 60 mg given over the three courses.
+  assert.equal(r.total, 1118);
+  assert.equal(r.parsed, 0.5);
+  assert.deepEqual(r.refused, ['PlanError', 'givenMg', 'invalid_number']);
+});
