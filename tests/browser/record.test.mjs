@@ -65,7 +65,7 @@ test('course record: the plan as a course, the session, vitals and two assessmen
   assert.equal(r.total, 'Given in all courses: 470 mg');
   // No relief lost yet: the protocol's follow-up window, named as such.
   assert.match(r.booster, /^Booster due: 2027-\d\d-\d\d to 2027-\d\d-\d\d\. From the protocol's window/);
-  assert.equal(r.counts, '1 courses, 1 sessions given and 2 assessments in the record.');
+  assert.equal(r.counts, 'In the record: courses 1, sessions given 1, assessments 2.');
   await assertClean(page, log, [offlineUrl]);
 });
 
@@ -91,7 +91,7 @@ test('course record: a bad entry is refused at its field and the record is kept'
   assert.deepEqual(await msg('vitals', 'heartRate'), ['true', 'Must be from 20 to 250 /min.']);
   // The typed values stay for correcting; nothing was added.
   assert.equal(await p.el('[data-entry=vitals] [name=heartRate]').inputValue(), '400');
-  assert.equal((await reviewed(page)).counts, '1 courses, 1 sessions given and 0 assessments in the record.');
+  assert.equal((await reviewed(page)).counts, 'In the record: courses 1, sessions given 1, assessments 0.');
 });
 
 test('course record: saved as a file and reopened by the file input, the same review; the label only in the file', async () => {

@@ -1,7 +1,7 @@
 /* The course: the session timeline the core draws, the dated sessions with
  * their planned and cumulative mg, boosters and follow-up windows, and the
  * .ics file the core writes from the request. */
-import { html, render, setText, SvgSlot } from './html.js';
+import { html, render, saveFile, setText, SvgSlot } from './html.js';
 import { TEXT, say, splitDateTime, timeOn } from './text.js';
 
 const C = TEXT.course;
@@ -70,10 +70,5 @@ export class Course {
 export function downloadIcs(engine, request, parent) {
   // DTSTAMP in UTC, from the page's clock (the core never reads one).
   const text = engine.ics(request, new Date().toISOString().slice(0, 16));
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'text/calendar' }));
-  a.download = 'ketamine-sessions.ics';
-  parent.appendChild(a);
-  a.click();
-  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  saveFile(parent, 'ketamine-sessions.ics', 'text/calendar', text);
 }

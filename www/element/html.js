@@ -108,3 +108,13 @@ export class SvgSlot {
     this.el.classList.remove('stale');
   }
 }
+
+/** Offers `text` as a file download named `name` (nothing leaves the browser: a local blob URL). */
+export function saveFile(parent, name, type, text) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  parent.appendChild(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+}

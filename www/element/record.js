@@ -3,7 +3,7 @@
  * file. The core reads and reviews it (KetaminePlanner.review): an entry
  * joins the record only when the whole record still reads, so a refusal is
  * shown at its field and the record stays as it was. */
-import { html, render, setText } from './html.js';
+import { html, render, saveFile, setText } from './html.js';
 import { TEXT, say, today } from './text.js';
 
 const R = TEXT.record;
@@ -199,12 +199,7 @@ export class CourseRecord {
     const label = this.q('record-label').value.trim();
     const rec = { ...this.record, plannerVersion: this.versions.planner, libraryVersion: this.versions.library };
     if (label) rec.patientLabel = label; else delete rec.patientLabel;
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([JSON.stringify(rec, null, 2) + '\n'], { type: 'application/json' }));
-    a.download = `course-record-${today()}.json`;
-    this.card.appendChild(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+    saveFile(this.card, `course-record-${today()}.json`, 'application/json', JSON.stringify(rec, null, 2) + '\n');
     this.status(R.saved);
   }
 
