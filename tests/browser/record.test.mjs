@@ -53,6 +53,10 @@ test('course record: the plan as a course, the session, vitals and two assessmen
   await enter(p, 'session', { date: '2026-12-07', start: '08:00', end: '12:00', givenMg: '470', sideEffects: 'nausea_vomiting' });
   assert.match(await p.el('[data-entry=session] [data-role=entry-msg]').textContent(), /Session recorded/);
   await enter(p, 'vitals', { time: '08:15', systolic: '128', diastolic: '82', heartRate: '76', spo2: '98', sedation: '1' });
+  await enter(p, 'rateChange', { time: '10:00', mlPerHour: '50' });
+  assert.match(await p.el('[data-entry=rateChange] [data-role=entry-msg]').textContent(), /Rate change recorded/);
+  await enter(p, 'rateChange', { time: '10:30', mlPerHour: '5000' });
+  assert.match(await p.el('[data-entry=rateChange] #e-r-rateChange-mlPerHour').textContent(), /Must be from 0 to 1,000 mL\/h/);
   // (8 - 4) / 8 = 50% less pain: a responder; area (40 - 30) / 40 = 25%.
   await enter(p, 'assessment', { date: '2026-12-21', painNrs: '4', painAreaPercent: '30' });
   const r = await reviewed(page);
@@ -66,6 +70,11 @@ test('course record: the plan as a course, the session, vitals and two assessmen
   // No relief lost yet: the protocol's follow-up window, named as such.
   assert.match(r.booster, /^Booster due: 2027-\d\d-\d\d to 2027-\d\d-\d\d\. From the protocol's window/);
   assert.equal(r.counts, 'In the record: courses 1, sessions given 1, assessments 2.');
+  // What the saved file holds for the session: the entries as typed, numbers read strictly.
+  const [download] = await Promise.all([page.waitForEvent('download'), p.el('[data-action=record-save]').click()]);
+  const session = JSON.parse(readFileSync(await download.path(), 'utf8')).courses[0].sessions[0];
+  assert.deepEqual(session, { date: '2026-12-07', start: '08:00', end: '12:00', givenMg: 470, sideEffects: ['nausea_vomiting'],
+    vitals: [{ time: '08:15', systolic: 128, diastolic: 82, heartRate: 76, spo2: 98, sedation: 1 }], rateChanges: [{ time: '10:00', mlPerHour: 50 }] });
   await assertClean(page, log, [offlineUrl]);
 });
 

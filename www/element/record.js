@@ -13,6 +13,7 @@ const SIDE_EFFECTS = ['dissociation', 'nausea_vomiting', 'hypertension', 'sedati
 /** The entry forms: each input's key in the record and how it is read. */
 const ENTRIES = {
   session: [['date', 'date'], ['start', 'time'], ['end', 'time'], ['givenMg', 'number', 'mg'], ['stoppedEarly', 'flag'], ['stoppedWhy', 'text']],
+  rateChange: [['time', 'time'], ['mlPerHour', 'number', 'mL/h']],
   vitals: [['time', 'time'], ['systolic', 'number', 'mmHg'], ['diastolic', 'number', 'mmHg'], ['heartRate', 'number', '/min'], ['spo2', 'number', '%'], ['sedation', 'number']],
   assessment: [['date', 'date'], ['painNrs', 'number', '0 to 10'], ['painAreaPercent', 'number', '%'], ['cssScore', 'number', '0 to 16'], ['note', 'text']],
 };
@@ -41,7 +42,7 @@ export function recordMarkup() {
 <p class="msg" data-role="record-status" role="status"></p>
 <div class="field"><label for="r-label">${R.label}</label><div class="control"><input id="r-label" type="text" data-role="record-label" autocomplete="off"></div><p class="hint">${R.labelHint}</p></div>
 <div data-role="record-review"></div>
-${entryMarkup('session')}${entryMarkup('vitals')}${entryMarkup('assessment')}</div>`;
+${entryMarkup('session')}${entryMarkup('rateChange')}${entryMarkup('vitals')}${entryMarkup('assessment')}</div>`;
 }
 
 /** A course's request as the calculator's inputs (input names, text as typed). */
@@ -172,17 +173,19 @@ export class CourseRecord {
     const c = courses.length - 1;
     const sessions = c < 0 ? [] : courses[c].sessions || [];
     if (kind !== 'assessment' && c < 0) { fieldError('', R.noCourse); return; }
-    if (kind === 'vitals' && !sessions.length) { fieldError('', R.noSession); return; }
+    if (kind !== 'assessment' && kind !== 'session' && !sessions.length) { fieldError('', R.noSession); return; }
     let path;
     const r = this.change((rec) => {
       if (kind === 'assessment') { path = `assessments[${rec.assessments.length}]`; rec.assessments.push(item); return; }
       const course = rec.courses[c];
       course.sessions = course.sessions || [];
       if (kind === 'session') { path = `courses[${c}].sessions[${course.sessions.length}]`; course.sessions.push(item); return; }
+      // Vital signs and rate changes belong to the latest session.
+      const list = kind === 'vitals' ? 'vitals' : 'rateChanges';
       const s = course.sessions[course.sessions.length - 1];
-      s.vitals = s.vitals || [];
-      path = `courses[${c}].sessions[${course.sessions.length - 1}].vitals[${s.vitals.length}]`;
-      s.vitals.push(item);
+      s[list] = s[list] || [];
+      path = `courses[${c}].sessions[${course.sessions.length - 1}].${list}[${s[list].length}]`;
+      s[list].push(item);
     });
     if (r.error) {
       // The core's path names the input when the refusal is this entry's own.
