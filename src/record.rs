@@ -159,6 +159,12 @@ fn child(path: &str, key: &str) -> String {
     }
 }
 
+/// A required key that is not there (the check and the readers say it alike).
+fn missing(path: &str, key: &str) -> PlanError {
+    let message = format!("The field {key} is missing.");
+    PlanError::new(child(path, key), "required", message)
+}
+
 /// "HH:MM" as hour and minute, when it is a clock time.
 fn clock_time(t: &str) -> Option<(i64, i64)> {
     let (h, m) = t.split_once(':')?;
@@ -228,8 +234,7 @@ impl<'a> Checked<'a> {
             .iter()
             .find(|key| key.2 && value.given(key.0).is_none())
         {
-            let message = format!("The field {k} is missing.");
-            return Err(PlanError::new(child(&path, k), "required", message));
+            return Err(missing(&path, k));
         }
         Ok(Checked { path, value })
     }
@@ -262,10 +267,7 @@ impl<'a> Checked<'a> {
 
     /// A required value, read after the check (its error is never expected).
     fn required<T>(&self, key: &str, found: Option<T>) -> Result<T> {
-        found.ok_or_else(|| {
-            let message = format!("The field {key} is missing.");
-            PlanError::new(self.child(key), "required", message)
-        })
+        found.ok_or_else(|| missing(&self.path, key))
     }
 
     /// Each item of a list with its path, `courses[0]`.
