@@ -1,18 +1,18 @@
-//! Turns the two data files into Rust code for the wasm build.
+//! Turns `data/pk-models.json` into Rust code for the wasm build.
 //!
-//! `data/library.json` and `data/pk-models.json` stay the reviewed source of
-//! truth. Reading them at run time cost about a quarter of the wasm (serde's
-//! per-type deserializers, a JSON reader, serde's buffering for the tagged
-//! `Parameters`, the JSON text itself). Instead this script reads each file
-//! with serde_json into the crate's own types, checks it with the crate's own
-//! `from_json` (the build fails on a broken file), and writes it out as one
-//! Rust `static` (text and lists borrowed, see `protocol::Text`) that
-//! `src/built_in.rs` includes. A native test checks
-//! that the generated value equals what serde_json reads from the same file,
-//! so the wasm need not validate it again.
+//! The file stays the reviewed source of truth. Reading it at run time would
+//! ship serde's deserializers for the model types (the tagged `Parameters`
+//! needs serde's buffering) for a file that never changes at run time.
+//! Instead this script reads it with serde_json into the crate's own types,
+//! checks it with the crate's own `from_json` (the build fails on a broken
+//! file), and writes it out as one Rust `static` (text and lists borrowed,
+//! see `pk::models::Text`) that `src/built_in.rs` includes. A native test
+//! checks that the generated value equals what serde_json reads from the
+//! same file, so the wasm need not validate it again.
 //!
-//! `KP_LIBRARY=path` builds a clinic's own protocol library in instead of
-//! `data/library.json` (relative paths are from the crate root).
+//! The protocol library is not baked: the page reads it at run time through
+//! `crate::library`, the path a clinic's own library takes; this script only
+//! names the file (`KP_LIBRARY`, else `data/library.json`).
 //!
 //! The types come from the crate's sources themselves (`#[path]` modules
 //! below), so they cannot drift from what the crate compiles. Those files may
@@ -21,18 +21,10 @@
 
 #![allow(dead_code, unused_imports)]
 
-#[path = "src/alert.rs"]
-mod alert;
 #[path = "src/error.rs"]
 mod error;
 #[path = "src/pk/models.rs"]
 mod models;
-#[path = "src/numbers.rs"]
-mod numbers;
-#[path = "src/protocol.rs"]
-mod protocol;
-#[path = "src/weight.rs"]
-mod weight;
 
 /// `models.rs` checks that every model solves (PK eigen-solution); the solver
 /// is not built into this script, so that one check runs in the native tests
@@ -57,37 +49,24 @@ fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo:rerun-if-env-changed=KP_LIBRARY");
-    for src in [
-        "alert.rs",
-        "error.rs",
-        "numbers.rs",
-        "pk/models.rs",
-        "protocol.rs",
-        "weight.rs",
-    ] {
+    for src in ["error.rs", "pk/models.rs"] {
         println!("cargo:rerun-if-changed=src/{src}");
     }
-
+    // The library the page starts with: `KP_LIBRARY=path` builds a clinic's
+    // own in instead of data/library.json (relative paths from the crate
+    // root). It is only named here; the wasm reads and checks it at run time
+    // (`crate::built_in::LIBRARY_JSON`).
+    println!("cargo:rerun-if-env-changed=KP_LIBRARY");
     let library = match std::env::var_os("KP_LIBRARY") {
         Some(path) if !path.is_empty() => root.join(path),
         _ => root.join("data/library.json"),
     };
-    let text = read(&library);
-    let lib = protocol::Library::from_json(&text).unwrap_or_else(|e| fail(&library, e));
-    // Lets the wasm lowercase drug names without Unicode's tables (built_in.rs).
-    let ascii = format!(
-        "pub(super) const ASCII_DRUG_NAMES: bool = {};\n",
-        lib.drugs.iter().all(|d| d.name.is_ascii())
-    );
-    write(&out.join("library.rs"), &library, &lib, &ascii);
-    // The native test that compares the generated value with the file.
-    println!("cargo:rustc-env=KP_LIBRARY_SOURCE={}", library.display());
-
+    println!("cargo:rerun-if-changed={}", library.display());
+    println!("cargo:rustc-env=KP_BUILT_IN_LIBRARY={}", library.display());
     let models_path = root.join("data/pk-models.json");
     let models =
         models::Library::from_json(&read(&models_path)).unwrap_or_else(|e| fail(&models_path, e));
-    write(&out.join("pk_models.rs"), &models_path, &models, "");
+    write(&out.join("pk_models.rs"), &models_path, &models);
 }
 
 fn read(path: &Path) -> String {
@@ -102,7 +81,7 @@ fn fail(path: &Path, why: impl fmt::Display) -> ! {
 /// `static VALUE: Value = ...;` for the included file: one constant
 /// expression, so the wasm holds the data as data and builds nothing at run
 /// time.
-fn write<T: Serialize>(path: &Path, source: &Path, value: &T, extra: &str) {
+fn write<T: Serialize>(path: &Path, source: &Path, value: &T) {
     let mut gen = Generator::default();
     value
         .serialize(&mut gen)
@@ -112,28 +91,7 @@ fn write<T: Serialize>(path: &Path, source: &Path, value: &T, extra: &str) {
         source.display()
     );
     writeln!(code, "pub(super) static VALUE: Value = {};", gen.out).unwrap();
-    code.push_str(extra);
     std::fs::write(path, code).unwrap_or_else(|e| fail(path, e));
-}
-
-/// The Rust name of a unit variant, from its index: serde passes only the
-/// serialized name, and `DoseUnit`'s ("mg/kg/h") is no identifier. The
-/// variant is read back through serde and named by its `Debug`.
-fn variant_name(ty: &str, index: u32) -> Result<String, Error> {
-    fn by_index<T: serde::de::DeserializeOwned + fmt::Debug>(index: u32) -> Result<String, Error> {
-        let de = serde::de::IntoDeserializer::<serde::de::value::Error>::into_deserializer(index);
-        T::deserialize(de)
-            .map(|v| format!("{v:?}"))
-            .map_err(ser::Error::custom)
-    }
-    match ty {
-        "DoseUnit" => by_index::<protocol::DoseUnit>(index),
-        "Titration" => by_index::<protocol::Titration>(index),
-        "Schedule" => by_index::<protocol::Schedule>(index),
-        "WeightBasis" => by_index::<weight::WeightBasis>(index),
-        "Sex" => by_index::<weight::Sex>(index),
-        _ => unsupported(&format!("unit variants of {ty} (add it to variant_name)")),
-    }
 }
 
 /// Enums whose struct variants are tagged inside the object: (type, tag field).
@@ -260,14 +218,8 @@ impl<'a> ser::Serializer for &'a mut Generator {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
         unsupported("a unit struct")
     }
-    fn serialize_unit_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        _: &'static str,
-    ) -> Result<(), Error> {
-        let variant = variant_name(name, index)?;
-        write!(self.out, "{name}::{variant}").map_err(ser::Error::custom)
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Error> {
+        unsupported("a unit variant")
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,

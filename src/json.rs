@@ -399,14 +399,15 @@ mod tests {
 
     #[test]
     fn writes_the_core_results_as_serde_json_does() {
-        let lib = crate::built_in::library();
+        let lib = crate::protocol::Library::default_library().unwrap();
+        let lib = &lib;
         same(lib);
         same(crate::built_in::pk_models());
         same(&crate::contract::FIELDS);
         let mut planned = 0;
         for p in lib.protocols.iter() {
             let req: crate::request::PlanRequest = serde_json::from_value(json!({
-                "protocol": p.id.as_ref(), "patient": {"weightKg": 70, "ageYears": 40},
+                "protocol": p.id.as_str(), "patient": {"weightKg": 70, "ageYears": 40},
                 "concentrationMgPerMl": 1, "start": "2026-12-07T08:00"
             }))
             .unwrap();

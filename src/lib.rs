@@ -3,7 +3,7 @@
 //! guardrails. `wasm` is the only module that knows about JavaScript.
 
 pub mod alert;
-// The data files as Rust values (build.rs); the wasm loads them.
+// The PK model file as a Rust value (build.rs).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod built_in;
 pub mod calendar;
@@ -12,6 +12,7 @@ pub mod error;
 pub mod form;
 pub mod ics;
 pub mod json;
+pub mod library;
 pub mod limits;
 pub mod numbers;
 pub mod order;

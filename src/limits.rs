@@ -41,7 +41,7 @@ pub fn check_concentration(drug: &Drug, mg_per_ml: f64, alerts: &mut Vec<Alert>)
         };
         alerts.push(Alert::soft(
             "concentration_non_standard",
-            format!("{} is not a standard {} infusion concentration (standard: {known}). Check the preparation.", with_unit(mg_per_ml, 2, "mg/mL"), crate::built_in::lowercase_drug_name(drug)),
+            format!("{} is not a standard {} infusion concentration (standard: {known}). Check the preparation.", with_unit(mg_per_ml, 2, "mg/mL"), drug.lowercase_name()),
         ));
     }
     false

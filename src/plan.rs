@@ -9,7 +9,6 @@ use crate::limits;
 use crate::numbers::{decimals, minutes_text, with_unit};
 use crate::order::{dose_decimals, Order, Provenance, Source};
 use crate::preparation::{self, Need, Preparation};
-use crate::protocol::Text;
 use crate::protocol::{same, DoseUnit, Drug, Library, Protocol, Schedule, Titration};
 use crate::request::PlanRequest;
 use crate::timeline::{self, BoosterDate, FollowUpDates, RateChange, SessionTimeline, Timeline};
@@ -23,7 +22,7 @@ pub const MG_PER_KG_PER_HOUR_PER_MCG_PER_KG_PER_MIN: f64 = 0.06;
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub planner_version: String,
-    pub library_version: Text,
+    pub library_version: String,
     pub protocol: ProtocolRef,
     pub weights: DosingWeight,
     pub dosing_weight_kg: f64,
@@ -63,18 +62,18 @@ pub struct Plan {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtocolRef {
-    pub id: Text,
-    pub name: Text,
-    pub drug: Text,
-    pub drug_name: Text,
-    pub setting: Text,
-    pub summary: Text,
-    pub source: Text,
-    pub tag: Text,
-    pub premedication: Text,
-    pub adjuncts: Text,
-    pub monitoring: Text,
-    pub notes: Text,
+    pub id: String,
+    pub name: String,
+    pub drug: String,
+    pub drug_name: String,
+    pub setting: String,
+    pub summary: String,
+    pub source: String,
+    pub tag: String,
+    pub premedication: String,
+    pub adjuncts: String,
+    pub monitoring: String,
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

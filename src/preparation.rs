@@ -3,7 +3,6 @@
 //! V mL"), and how many bags or syringes a session and a course need.
 
 use crate::numbers::{decimals, with_unit};
-use crate::protocol::Text;
 use crate::protocol::{Drug, Library};
 use serde::Serialize;
 
@@ -33,7 +32,7 @@ fn priming_ml(container: &str) -> f64 {
 pub struct Preparation {
     pub concentration_mg_per_ml: f64,
     pub final_volume_ml: f64,
-    pub container: Text,
+    pub container: String,
     pub drug_mg: f64,
     pub vial_mg_per_ml: f64,
     pub vial_ml: f64,
@@ -88,7 +87,7 @@ pub fn prepare(
     let standard = lib.container(mg_per_ml).filter(|_| drug.id == "ketamine");
     let hold_ml = need.container_ml();
     let kind = |v: f64| {
-        Text::Borrowed(if v <= LARGEST_SYRINGE_ML {
+        String::from(if v <= LARGEST_SYRINGE_ML {
             "syringe"
         } else {
             "bag"
@@ -135,7 +134,7 @@ pub fn prepare(
     let Some(vial) = vial else {
         return Err(format!(
             "No {} vial is strong enough: {} needs more vial volume than the final volume of {}.",
-            crate::built_in::lowercase_drug_name(drug),
+            drug.lowercase_name(),
             with_unit(drug_mg, decimals::MG, "mg"),
             with_unit(final_ml, decimals::ML, "mL")
         ));
@@ -149,7 +148,7 @@ pub fn prepare(
     let text = format!(
         "{} {} in {}: draw {} from {} vials and make up to {} with sodium chloride 0.9% (about {}).",
         with_unit(drug_mg, decimals::MG, "mg"),
-        crate::built_in::lowercase_drug_name(drug),
+        drug.lowercase_name(),
         with_unit(final_ml, decimals::ML, "mL"),
         with_unit(vial_ml, 2, "mL"),
         with_unit(vial, 0, "mg/mL"),

@@ -182,7 +182,7 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
     let lib_changed = record
         .library_version
         .as_deref()
-        .filter(|v| *v != lib.version.as_ref());
+        .filter(|v| *v != lib.version.as_str());
     if let Some(v) = lib_changed {
         notes.push(format!(
             "Made with protocol library {v}; every course is planned again with library {}.",

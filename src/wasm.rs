@@ -7,9 +7,12 @@
 
 use crate::error::{FieldErrors, PlanError};
 use crate::order::Order;
+use crate::protocol::Library;
 use crate::request::PlanRequest;
 use crate::value::Value;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// talc instead of std's dlmalloc: a maintained general-purpose allocator,
@@ -85,6 +88,100 @@ fn read_within(
     })
 }
 
+/// The library in use and the SHA-256 that names it.
+struct InUse {
+    library: Library,
+    sha256: String,
+}
+
+thread_local! {
+    /// Set by `useLibrary`; the built-in library until then.
+    static IN_USE: RefCell<Option<Rc<InUse>>> = const { RefCell::new(None) };
+}
+
+/// The library in use, reading the built-in one on first use: through
+/// `use_library`, the path a clinic's takes.
+fn in_use() -> Result<Rc<InUse>, JsValue> {
+    if let Some(lib) = IN_USE.with(|l| l.borrow().clone()) {
+        return Ok(lib);
+    }
+    use_library(crate::built_in::LIBRARY_JSON.into())?;
+    IN_USE
+        .with(|l| l.borrow().clone())
+        .ok_or_else(|| PlanError::new("library", "no_library", "No protocol library.").into())
+}
+
+/// Every problem of a library, thrown as a `LibraryError` whose `.path` is
+/// the JSON Pointer of the first problem (`/protocols/3/caps/0/mgPerHour`),
+/// with all of them in `.errors`, each with `.path`, `.code`, `.message`.
+fn library_error(all: FieldErrors) -> JsValue {
+    let err: JsValue = all.into();
+    let mark = |e: &JsValue| {
+        let _ = js_sys::Reflect::get(e, &"field".into()).map(|path| set(e, "path", &path));
+        js_sys::Error::from(e.clone()).set_name("LibraryError");
+    };
+    mark(&err);
+    if let Ok(list) = js_sys::Reflect::get(&err, &"errors".into()) {
+        js_sys::Array::from(&list).for_each(&mut |e, _, _| mark(&e));
+    }
+    err
+}
+
+/// What `useLibrary` answers: the library's identity and its protocols.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Loaded<'a> {
+    version: &'a str,
+    sha256: &'a str,
+    /// What the hash is of: "text" (the exact UTF-8 bytes given) or
+    /// "canonical" (an object given: the library as the core writes it).
+    sha256_of: &'a str,
+    protocols: Vec<&'a str>,
+}
+
+/// Reads, checks and then uses a protocol library: its JSON text, or the
+/// object `JSON.parse` made of it. A library with any problem throws them
+/// all and the library in use stays in use.
+#[wasm_bindgen(js_name = useLibrary)]
+pub fn use_library(input: JsValue) -> Result<JsValue, JsValue> {
+    let text = input.as_string();
+    let object = match &text {
+        Some(t) => js_sys::JSON::parse(t).map_err(|e| {
+            let why = js_sys::Error::from(e).message();
+            library_error(crate::library::not_json(&String::from(why)))
+        })?,
+        None => input,
+    };
+    let value = read_within(object, "library", crate::library::LIMITS)
+        .map_err(|e| library_error(PlanError::new("", "invalid_library", e.message).into()))?;
+    let library = crate::library::from_value(&value).map_err(library_error)?;
+    let (sha256, of) = match &text {
+        Some(t) => (crate::library::sha256_hex(t.as_bytes()), "text"),
+        None => {
+            let canonical = crate::json::to_string(&library)
+                .map_err(|e| PlanError::new("library", "serialize", e.to_string()))?;
+            (
+                crate::library::sha256_hex(canonical.as_bytes()),
+                "canonical",
+            )
+        }
+    };
+    let loaded = Rc::new(InUse { library, sha256 });
+    IN_USE.with(|l| *l.borrow_mut() = Some(loaded.clone()));
+    to_js(&Loaded {
+        version: &loaded.library.version,
+        sha256: &loaded.sha256,
+        sha256_of: of,
+        protocols: loaded.library.protocols.iter().map(|p| &*p.id).collect(),
+    })
+}
+
+/// The SHA-256 (hex) of the library in use, as `useLibrary` gave it.
+#[wasm_bindgen(js_name = librarySha256)]
+pub fn library_sha256() -> Result<String, JsValue> {
+    Ok(in_use()?.sha256.clone())
+}
+
 fn request(value: JsValue) -> Result<PlanRequest, JsValue> {
     Ok(PlanRequest::from_value(&read(value, "request")?)?)
 }
@@ -97,7 +194,7 @@ pub fn version() -> String {
 /// The library in use (drugs, containers, cautions, protocols, version).
 #[wasm_bindgen]
 pub fn library() -> Result<JsValue, JsValue> {
-    to_js(crate::built_in::library())
+    to_js(&in_use()?.library)
 }
 
 /// The input contract: every request field with its type, unit, range and role.
@@ -109,15 +206,19 @@ pub fn contract() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn plan(request: JsValue) -> Result<JsValue, JsValue> {
     let req = self::request(request)?;
-    to_js(&Order::parse(crate::built_in::library(), &req)?.plan())
+    to_js(&Order::parse(&in_use()?.library, &req)?.plan())
 }
 
 /// Raw input strings in; `{ fieldErrors, error, plan, request }` out. Never
 /// throws, whatever it is given: the page shows each message at its field.
 #[wasm_bindgen(js_name = planForm)]
 pub fn plan_form(form: JsValue) -> JsValue {
+    let lib = match in_use() {
+        Ok(lib) => lib,
+        Err(e) => return e,
+    };
     let result = match read(form, "form") {
-        Ok(value) => crate::form::plan_form_value(crate::built_in::library(), &value),
+        Ok(value) => crate::form::plan_form_value(&lib.library, &value),
         Err(e) => crate::form::FormResult::from_error(e),
     };
     to_js(&result).unwrap_or_else(|e| e)
@@ -136,7 +237,7 @@ pub fn ics(request: JsValue, dtstamp_utc: JsValue) -> Result<String, JsValue> {
         )
     })?;
     let stamp = crate::calendar::LocalDateTime::parse(&stamp, "dtstampUtc")?;
-    let plan = Order::parse(crate::built_in::library(), &req)?.plan();
+    let plan = Order::parse(&in_use()?.library, &req)?.plan();
     Ok(crate::plan::course_ics(&plan, stamp)?)
 }
 
@@ -160,7 +261,7 @@ pub fn session_clock(
         crate::calendar::LocalDateTime::parse(&text, field)
     };
     let (started, now) = (time(started_at, "startedAt")?, time(now, "now")?);
-    let plan = Order::parse(crate::built_in::library(), &req)?.plan();
+    let plan = Order::parse(&in_use()?.library, &req)?.plan();
     to_js(&crate::session_clock::session_clock(&plan, started, now)?)
 }
 
@@ -174,7 +275,8 @@ pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
     } else {
         crate::preview::PreviewOptions::from_value(&read(options, "options")?)?
     };
-    let order = Order::parse(crate::built_in::library(), &req)?;
+    let lib = in_use()?;
+    let order = Order::parse(&lib.library, &req)?;
     let preview = crate::preview::preview(
         crate::built_in::pk_models(),
         &order.plan(),
@@ -189,7 +291,8 @@ pub fn simulate(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
 #[wasm_bindgen(js_name = solveTarget)]
 pub fn solve_target(request: JsValue) -> Result<JsValue, JsValue> {
     let req = self::request(request)?;
-    let order = Order::parse(crate::built_in::library(), &req)?;
+    let lib = in_use()?;
+    let order = Order::parse(&lib.library, &req)?;
     to_js(&crate::preview::target(
         crate::built_in::pk_models(),
         &order.plan(),
@@ -211,7 +314,7 @@ pub fn pk_models() -> Result<JsValue, JsValue> {
 pub fn review(record: JsValue) -> Result<JsValue, JsValue> {
     let value = read_within(record, "record", crate::value::RECORD)?;
     let record = crate::record::CourseRecord::parse(&value)?;
-    to_js(&crate::review::review(crate::built_in::library(), &record)?)
+    to_js(&crate::review::review(&in_use()?.library, &record)?)
 }
 
 /// A number as a person typed it, read by the core's one strict rule (no

@@ -304,12 +304,35 @@ export interface ContractField {
   role: string;
 }
 
+/** Thrown by useLibrary(): every problem of the library at once, in `errors`;
+ * the thrown one is the first. `path` is a JSON Pointer into the library file
+ * ("/protocols/3/caps/0/mgPerHour", "" for the whole file). */
+export interface LibraryError extends Error {
+  name: 'LibraryError';
+  path: string;
+  /** "not_json", "required", "wrong_type", "unknown_field", "duplicate_id", "soft_not_below_hard", "contradiction", "default_hits_hard_limit", ... */
+  code: string;
+  errors: LibraryError[];
+}
+
+/** What useLibrary() answers: the library now in use. */
+export interface LoadedLibrary {
+  version: string;
+  /** SHA-256 (hex): of the exact UTF-8 text given, or of the library as the core writes it (an object given). */
+  sha256: string;
+  sha256Of: 'text' | 'canonical';
+  /** Protocol ids, in the library's order. */
+  protocols: string[];
+}
+
 export interface KetaminePlannerApi {
   /** Resolves once the engine runs; every other call throws before. */
   ready: Promise<KetaminePlannerApi>;
   readonly version: string;
-  /** SHA-256 (hex) of the exact bytes of the built-in library file; its first 8 characters are printed on every sheet. */
+  /** SHA-256 (hex) of the library in use (see LoadedLibrary.sha256); its first 8 characters are on the header and every sheet. */
   readonly librarySha256: string;
+  /** Reads, checks and uses a protocol library (its JSON text, or the parsed object); throws a LibraryError listing every problem and keeps the library in use. Elements on the page rebuild on it. */
+  useLibrary(library: string | object): LoadedLibrary;
   library(): { version: string; about: unknown; drugs: unknown[]; containers: unknown[]; cautions: unknown[]; cautionsSource: string; discharge: unknown; protocols: unknown[] };
   plan(request: PlanRequest): Plan;
   planForm(form: Record<string, string | boolean | string[]>): FormResult;
@@ -365,6 +388,8 @@ export interface KetaminePlannerElement extends HTMLElement {
   theme: string | null;
   /** heading-level: "1" when the element is the page, else its title is an h2. */
   headingLevel: string | null;
+  /** library: "#id" of an inline <script type="application/json">, or a same-origin URL (fetched once); nothing is planned until it loads. */
+  library: string | null;
   /** A link to the current inputs (URL fragment: planner and library versions,
    * the rate they gave; never acknowledgements). Opening it restores them. */
   readonly permalink: string;
@@ -380,5 +405,7 @@ declare global {
     /** Bubbles and is composed; detail is the new plan or null. */
     'plan-change': CustomEvent<Plan | null>;
     'planner-ready': CustomEvent<void>;
+    /** The engine or the element's library did not load; detail has `message` and `problems` ({ path, message }[]). */
+    'planner-error': CustomEvent<Error & { problems?: { path: string; message: string }[] }>;
   }
 }

@@ -19,7 +19,7 @@ use crate::alert::Alert;
 use crate::contract::{in_range, opt_in_range};
 use crate::error::{PlanError, Result};
 use crate::numbers::format as number;
-use crate::protocol::Text;
+use models::Text;
 use serde::{Deserialize, Serialize};
 use solve::Course;
 

@@ -4,7 +4,9 @@
 
 use super::solve::Modes;
 use crate::error::{PlanError, Result};
-use crate::protocol::{List, Text};
+/// Borrowed in the static build.rs writes, owned when the file is read.
+pub type Text = std::borrow::Cow<'static, str>;
+pub type List<T> = std::borrow::Cow<'static, [T]>;
 use serde::{Deserialize, Serialize};
 
 /// The shipped model file. Native code parses it with serde_json; for the

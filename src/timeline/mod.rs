@@ -7,7 +7,6 @@
 use crate::alert::Alert;
 use crate::calendar::{LocalDate, LocalDateTime, Weekday};
 use crate::error::{PlanError, Result};
-use crate::protocol::{List, Text};
 use serde::{Deserialize, Serialize};
 
 /// The schedule, booster phases and follow-up windows are the protocol
@@ -88,15 +87,15 @@ pub struct TimelineInput {
     #[serde(default = "default_observation")]
     pub observation_minutes: u32,
     #[serde(default)]
-    pub premedication: Option<Text>,
+    pub premedication: Option<String>,
     /// First at minute 0, then strictly later, all before the infusion ends; same each session.
     pub rate_changes: Vec<RateChange>,
     /// Planned mg per session (len = sessions); `None` when a step is hard-limited.
     pub session_mg: Vec<Option<f64>>,
     #[serde(default)]
-    pub booster: List<BoosterPhase>,
+    pub booster: Vec<BoosterPhase>,
     #[serde(default)]
-    pub follow_up: List<FollowUpWindow>,
+    pub follow_up: Vec<FollowUpWindow>,
     #[serde(default)]
     pub previous_course_end: Option<LocalDate>,
     /// Vital-sign rows are printed for this many minutes of the infusion;
@@ -171,14 +170,14 @@ fn mg_text(mg: Option<f64>) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BoosterDate {
-    pub phase: Text,
+    pub phase: String,
     /// 1-based within the phase.
     pub occurrence: u32,
     pub date: LocalDate,
     pub sessions: u32,
     pub label: String,
     /// Evidence tag of the phase, shown beside the date.
-    pub tag: Text,
+    pub tag: String,
     /// The date in plain language, for patients.
     pub date_text: String,
 }
@@ -186,11 +185,11 @@ pub struct BoosterDate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUpDates {
-    pub kind: Text,
+    pub kind: String,
     pub from: LocalDate,
     pub to: LocalDate,
-    pub source: Text,
-    pub tag: Text,
+    pub source: String,
+    pub tag: String,
     /// The window in plain language, for patients: "Friday 18 December 2026
     /// to Friday 12 March 2027", or one date.
     pub text: String,

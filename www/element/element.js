@@ -5,7 +5,8 @@
  * batches them), rendered before the next paint. */
 import { html, render } from './html.js';
 import { TEXT, say } from './text.js';
-import { KetaminePlanner, ready } from './engine.js';
+import { KetaminePlanner, ready, onLibraryChange } from './engine.js';
+import { loadLibrary } from './library.js';
 import { Form } from './form.js';
 import { Results, resultsMarkup } from './results.js';
 import { Alerts } from './alerts.js';
@@ -22,6 +23,7 @@ const ATTRIBUTES = {
   protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution',
   theme: 'theme', // "light", "dark", else the page's prefers-color-scheme (CSS only)
   'heading-level': 'headingLevel', // "1" when the element is the page (the offline file), else its title is an h2
+  library: 'library', // "#id" of an inline JSON script, or a same-origin URL: the clinic's own library (library.js)
 };
 
 /** The element's title is an h2 and its panels h3 and h4, to sit under a
@@ -97,26 +99,82 @@ export class KetaminePlannerElement extends HTMLElement {
     }
     window.addEventListener('beforeprint', this._onBeforePrint);
     window.addEventListener('afterprint', this._onAfterPrint);
-    ready.then(() => {
+    // A library changed by another element or by useLibrary: this planner is rebuilt on it.
+    this._offLibrary = onLibraryChange(() => { if (this._built) this._rebuild(); });
+    this._start();
+  }
+
+  /** Builds the planner once the engine and, when the element names one, its library are loaded. */
+  _start() {
+    const source = this.getAttribute('library');
+    ready.then(() => (source && !this._built ? loadLibrary(KetaminePlanner, source, this) : null)).then(() => {
       const first = !this._built;
       if (first) this._build();
       this._compute();
       if (first) this.dispatchEvent(new CustomEvent('planner-ready', { bubbles: true, composed: true }));
     }, (err) => {
-      const loading = this._root.querySelector('.loading');
-      if (loading) loading.textContent = say('engineFailed', { error: err && err.message ? err.message : err });
+      this._showFailure(err);
       console.error(err);
     });
+  }
+
+  /** The engine or the clinic's library did not load: the reason in place of the planner, and no plan. */
+  _showFailure(err) {
+    const problems = (err && err.problems) || [];
+    const box = document.createElement('div');
+    box.className = 'loading failed';
+    box.setAttribute('role', 'alert');
+    const text = err && err.name === 'LibraryLoadError' ? err.message : say('engineFailed', { error: err && err.message ? err.message : err });
+    render(box, html`<p><b>${text}</b></p>${problems.length ? html`<ul>${problems.map((p) => html`<li><code>${p.path || '/'}</code> ${p.message}</li>`)}</ul>` : ''}<p>${TEXT.library.nothingPlanned}</p>`);
+    this._root.querySelector('.loading')?.remove();
+    this._root.appendChild(box);
+    this.dispatchEvent(new CustomEvent('planner-error', { detail: err, bubbles: true, composed: true }));
+  }
+
+  /** library="..." changed: a built planner is rebuilt on the new library
+   * (onLibraryChange) or, when it fails, withdrawn; a failed one tries again. */
+  _changeLibrary(source) {
+    if (!this._built) {
+      this._root.querySelector('.failed')?.remove();
+      this._start();
+      return;
+    }
+    if (!source) return; // the library in use stays: removing the attribute changes nothing
+    loadLibrary(KetaminePlanner, source, this).catch((err) => {
+      this._clock.pause();
+      this._container.remove();
+      this._built = false;
+      this._showFailure(err);
+    });
+  }
+
+  /** The planner again, on the library now in use: the inputs and the course record are kept. */
+  _rebuild() {
+    const values = this._form.values();
+    const record = this._record.record;
+    this._clock.pause();
+    this._container.remove();
+    this._built = false;
+    this._build();
+    this._form.restore(values);
+    this._record.record = record;
+    const r = this._record.check(record);
+    this._record.show(r.review);
+    if (r.error) this._record.status(r.error, true);
+    this._compute();
   }
 
   disconnectedCallback() {
     window.removeEventListener('beforeprint', this._onBeforePrint);
     window.removeEventListener('afterprint', this._onAfterPrint);
+    if (this._offLibrary) this._offLibrary();
     if (this._clock) this._clock.pause(); // it ticks again with the next plan once reconnected
   }
 
   attributeChangedCallback(name, oldValue, value) {
-    if (!this._built || oldValue === value) return;
+    if (oldValue === value) return;
+    if (name === 'library') { if (this.isConnected) this._changeLibrary(value); return; }
+    if (!this._built) return;
     this._applyAttribute(name, value);
     this._schedule();
   }
@@ -195,7 +253,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       this._form.touched.add('concentrationMgPerMl');
       this._schedule();
     });
-    root.addEventListener('click', (e) => {
+    wrap.addEventListener('click', (e) => {
       const a = e.target.closest('[data-action]');
       if (!a) return;
       const action = a.getAttribute('data-action');

@@ -7,7 +7,7 @@ import packed from 'kp:wasm';
 import { selfTest } from './self-test.js';
 import { lzmaDecode } from './lzma.js';
 
-/* global KP_BUILD_VERSION, KP_LIBRARY_SHA256 */
+/* global KP_BUILD_VERSION */
 
 function decodeBase64(b64) {
   if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
@@ -75,12 +75,28 @@ const solveTarget = (request) => {
   return need().solveTarget(req);
 };
 
+/* Who to tell when the library in use changes (the elements rebuild). */
+const libraryListeners = new Set();
+export function onLibraryChange(fn) {
+  libraryListeners.add(fn);
+  return () => libraryListeners.delete(fn);
+}
+/* Every library, the built-in one included, is read and checked by the core
+ * (useLibrary); a library that fails throws every problem and the one in use stays. */
+function useLibrary(library) {
+  const loaded = need().useLibrary(library);
+  for (const fn of libraryListeners) fn(loaded);
+  return loaded;
+}
+
 export const KetaminePlanner = {
   ready,
   get version() { return engine ? engine.version() : KP_BUILD_VERSION; },
-  /* SHA-256 (hex) of the exact bytes of the library file built in (scripts/bundle.mjs). */
-  librarySha256: KP_LIBRARY_SHA256,
+  /* SHA-256 (hex) of the library in use: of its exact text, or canonical for an object (see useLibrary). */
+  get librarySha256() { return need().librarySha256(); },
   library: () => need().library(),
+  /* A clinic's library (JSON text, or the object JSON.parse made of it): { version, sha256, sha256Of, protocols }. */
+  useLibrary,
   plan: (request) => need().plan(request),
   planForm: (form) => need().planForm(form),
   contract: () => need().contract(),
