@@ -21,6 +21,7 @@ pub mod plan;
 pub mod preparation;
 pub mod preview;
 pub mod protocol;
+pub mod reader;
 pub mod record;
 pub mod request;
 pub mod review;

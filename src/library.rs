@@ -12,9 +12,9 @@
 
 use crate::error::{FieldErrors, PlanError};
 use crate::protocol::*;
+use crate::reader::{self, At, Problems};
 use crate::value::{Limits, Value};
 use crate::weight::WeightBasis;
-use std::cell::RefCell;
 
 /// Bounds for a library file: far above the shipped one (8 protocols,
 /// 5 levels deep, notes of a few hundred characters).
@@ -61,22 +61,14 @@ pub fn not_json(why: &str) -> FieldErrors {
 
 /// Reads every field, then checks the library as a whole.
 pub fn from_value(value: &Value) -> Result<Library, FieldErrors> {
-    let problems = Problems::default();
-    let at = At {
-        value: Some(value),
-        parent: None,
-        problems: &problems,
-    };
-    let lib = library(&at);
-    let read_cleanly = problems.0.borrow().is_empty();
-    if let (Some(lib), true) = (&lib, read_cleanly) {
-        check(lib, &problems);
-    }
-    let problems = problems.0.into_inner();
-    match lib {
-        Some(lib) if problems.is_empty() => Ok(lib),
-        _ => Err(problems),
-    }
+    reader::read(value, |at| {
+        let lib = library(at)?;
+        // The checks across fields need every field read.
+        if at.problems.is_empty() {
+            check(&lib, at.problems);
+        }
+        Some(lib)
+    })
 }
 
 /// SHA-256 of `bytes` as lowercase hex: the library's identity on screen
@@ -90,214 +82,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         hex.push(char::from(HEX[usize::from(b & 15)]));
     }
     hex
-}
-
-/// Problems found so far, one per path.
-#[derive(Default)]
-struct Problems(RefCell<FieldErrors>);
-
-impl Problems {
-    fn add(&self, path: &str, code: &str, message: impl Into<String>) {
-        self.0
-            .borrow_mut()
-            .push(PlanError::new(path, code, message));
-    }
-
-    /// A problem at `key` under `base` ("/protocols/2" and "dose/max").
-    fn within(&self, base: &str, key: &str, code: &str, message: impl Into<String>) {
-        self.add(&format!("{base}/{key}"), code, message);
-    }
-}
-
-/// A place in the file: the value there (None when the key is absent) and
-/// how it was reached, from which its JSON Pointer is written when there is
-/// a problem to report (not for every value read). Each reader records what
-/// is wrong and returns a stand-in, so one pass finds every problem; a
-/// library with any is never returned.
-#[derive(Clone, Copy)]
-struct At<'a> {
-    value: Option<&'a Value>,
-    /// The object (or list) this value is in, and its key (or index) there.
-    parent: Option<(&'a At<'a>, Step<'a>)>,
-    problems: &'a Problems,
-}
-
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-impl<'a> At<'a> {
-    fn key(&'a self, name: &'a str) -> At<'a> {
-        At {
-            value: self.value.and_then(|v| v.get(name)),
-            parent: Some((self, Step::Key(name))),
-            problems: self.problems,
-        }
-    }
-
-    /// The JSON Pointer, keys escaped ("~" as "~0", "/" as "~1", RFC 6901).
-    fn path(&self) -> String {
-        let Some((parent, step)) = self.parent else {
-            return String::new();
-        };
-        let step = match step {
-            Step::Key(k) => k.replace('~', "~0").replace('/', "~1"),
-            Step::Index(i) => i.to_string(),
-        };
-        format!("{}/{step}", parent.path())
-    }
-
-    fn add(&self, code: &str, message: impl Into<String>) {
-        self.problems.add(&self.path(), code, message);
-    }
-
-    fn wrong(&self, expected: &str) {
-        match self.value {
-            None => self.add("required", format!("{expected} is required here.")),
-            Some(v) => self.add(
-                "wrong_type",
-                format!("Expected {expected}, found {}.", v.describe()),
-            ),
-        }
-    }
-
-    /// Absent and null are both "not given", as everywhere in the contract.
-    fn given(&self) -> bool {
-        self.value.is_some_and(|v| *v != Value::Null)
-    }
-
-    /// An object with only `keys`; every other key is refused by name.
-    fn object(&self, keys: &[&str]) -> Option<()> {
-        let Some(Value::Object(entries)) = self.value else {
-            self.wrong("An object");
-            return None;
-        };
-        for (k, _) in entries {
-            if !keys.contains(&k.as_str()) {
-                let known = keys.join(", ");
-                self.key(k).add(
-                    "unknown_field",
-                    format!("{k} is not a field here; the fields are {known}."),
-                );
-            }
-        }
-        Some(())
-    }
-
-    fn text(&self) -> String {
-        match self.value {
-            Some(Value::Text(t)) => t.clone(),
-            _ => {
-                self.wrong("Text");
-                String::new()
-            }
-        }
-    }
-
-    fn text_or_empty(&self) -> String {
-        if self.given() {
-            self.text()
-        } else {
-            String::new()
-        }
-    }
-
-    fn number(&self) -> f64 {
-        match self.value {
-            Some(Value::Number(n)) => *n,
-            _ => {
-                self.wrong("A number");
-                f64::NAN
-            }
-        }
-    }
-
-    /// A number above 0 (a dose, a cap, a concentration, a volume).
-    fn positive(&self) -> f64 {
-        let n = self.number();
-        if n.is_finite() && n <= 0.0 {
-            self.add("not_positive", "Must be a number above 0.");
-        }
-        n
-    }
-
-    fn opt_positive(&self) -> Option<f64> {
-        self.given().then(|| self.positive())
-    }
-
-    /// A whole number from `min` to `max` (minutes, hours, days, counts).
-    fn count_in(&self, min: u32, max: u32) -> u32 {
-        let n = self.number();
-        if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&n) {
-            return n as u32;
-        }
-        if !n.is_nan() {
-            let found = crate::numbers::format(n, 6);
-            let message = format!("Expected a whole number from {min} to {max}, found {found}.");
-            self.add("out_of_range", message);
-        }
-        0
-    }
-
-    fn count(&self) -> u32 {
-        self.count_in(0, u32::MAX)
-    }
-
-    fn opt_count(&self) -> Option<u32> {
-        self.given().then(|| self.count())
-    }
-
-    /// An evidence tag of clinical-spec section 1.
-    fn tag(&self) -> String {
-        let t = self.text();
-        if self.value.is_some_and(|v| v.as_text().is_some()) && !TAGS.contains(&&*t) {
-            let message = format!("\"{t}\" is not an evidence tag ({}).", TAGS.join(", "));
-            self.add("unknown_tag", message);
-        }
-        t
-    }
-
-    fn list<T: Clone>(&'a self, item: impl Fn(&At<'a>) -> Option<T>) -> Vec<T> {
-        let Some(Value::List(items)) = self.value else {
-            self.wrong("A list");
-            return Vec::new();
-        };
-        let read = items.iter().enumerate().filter_map(|(i, v)| {
-            item(&At {
-                value: Some(v),
-                parent: Some((self, Step::Index(i))),
-                problems: self.problems,
-            })
-        });
-        read.collect()
-    }
-
-    fn list_or_empty<T: Clone>(&'a self, item: impl Fn(&At<'a>) -> Option<T>) -> Vec<T> {
-        if self.given() {
-            self.list(item)
-        } else {
-            Vec::new()
-        }
-    }
-
-    /// One of `options` by its word in the file.
-    fn choice<T: Copy>(&self, options: &[(&str, T)]) -> Option<T> {
-        let Some(Value::Text(t)) = self.value else {
-            self.wrong("Text");
-            return None;
-        };
-        let found = options.iter().find(|(word, _)| word == t).map(|o| o.1);
-        if found.is_none() {
-            let words: Vec<&str> = options.iter().map(|o| o.0).collect();
-            self.add(
-                "unknown_value",
-                format!("\"{t}\" is not one of {}.", words.join(", ")),
-            );
-        }
-        found
-    }
 }
 
 fn library(at: &At) -> Option<Library> {
@@ -316,7 +100,7 @@ fn library(at: &At) -> Option<Library> {
         .object(&["noDrivingHours", "tag", "note"])
         .map(|()| Discharge {
             no_driving_hours: discharge.key("noDrivingHours").count_in(1, 168),
-            tag: discharge.key("tag").tag(),
+            tag: tag(&discharge.key("tag")),
             note: discharge.key("note").text_or_empty(),
         });
     Some(Library {
@@ -333,6 +117,16 @@ fn library(at: &At) -> Option<Library> {
 
 fn positive(at: &At) -> Option<f64> {
     Some(at.positive())
+}
+
+/// An evidence tag of clinical-spec section 1.
+fn tag(at: &At) -> String {
+    let t = at.text();
+    if at.value.is_some_and(|v| v.as_text().is_some()) && !TAGS.contains(&&*t) {
+        let message = format!("\"{t}\" is not an evidence tag ({}).", TAGS.join(", "));
+        at.add("unknown_tag", message);
+    }
+    t
 }
 
 fn drug(at: &At) -> Option<Drug> {
@@ -363,7 +157,7 @@ fn drug(at: &At) -> Option<Drug> {
         soft_limit_note: at.key("softLimitNote").text(),
         hard_limit_note: at.key("hardLimitNote").text(),
         notes: at.key("notes").text_or_empty(),
-        tag: at.key("tag").tag(),
+        tag: tag(&at.key("tag")),
         source: at.key("source").text(),
     })
 }
@@ -381,7 +175,7 @@ fn container(at: &At) -> Option<Container> {
         drug_mg: at.key("drugMg").positive(),
         final_volume_ml: at.key("finalVolumeMl").positive(),
         container: at.key("container").text(),
-        tag: at.key("tag").tag(),
+        tag: tag(&at.key("tag")),
     })
 }
 
@@ -501,7 +295,7 @@ fn protocol(at: &At) -> Option<Protocol> {
         adjuncts: at.key("adjuncts").text_or_empty(),
         monitoring: at.key("monitoring").text(),
         source: at.key("source").text(),
-        tag: at.key("tag").tag(),
+        tag: tag(&at.key("tag")),
         notes: at.key("notes").text_or_empty(),
         dose: dose?,
         titration: titration?,
@@ -553,7 +347,7 @@ fn booster(at: &At) -> Option<BoosterPhase> {
         interval_days: at.key("intervalDays").count_in(1, u32::MAX),
         occurrences: at.key("occurrences").count_in(1, u32::MAX),
         sessions_per_occurrence: at.key("sessionsPerOccurrence").count_in(1, u32::MAX),
-        tag: at.key("tag").tag(),
+        tag: tag(&at.key("tag")),
     })
 }
 
@@ -564,7 +358,7 @@ fn follow_up(at: &At) -> Option<FollowUpWindow> {
         from_days: at.key("fromDays").count(),
         to_days: at.key("toDays").count(),
         source: at.key("source").text(),
-        tag: at.key("tag").tag(),
+        tag: tag(&at.key("tag")),
     })
 }
 
@@ -642,7 +436,7 @@ fn check(lib: &Library, problems: &Problems) {
     }
     // Planning assumes everything above holds, so it runs only then (and a
     // problem above is not reported a second time as an unplannable default).
-    if problems.0.borrow().is_empty() {
+    if problems.is_empty() {
         for (i, p) in lib.protocols.iter().enumerate() {
             if let Some(drug) = lib.drug(&p.drug) {
                 default_plan_within_hard_limits(lib, &format!("/protocols/{i}"), drug, p, problems);

@@ -133,7 +133,7 @@ fn category(pain: Option<f64>, area: Option<f64>) -> &'static str {
 fn planned(lib: &Library, i: usize, course: &Course) -> Result<(Plan, LocalDate, LocalDate)> {
     let at = |e: PlanError| {
         PlanError::new(
-            format!("courses[{i}].request.{}", e.field),
+            format!("/courses/{i}/request/{}", e.field.replace('.', "/")),
             &e.code,
             e.message,
         )
@@ -155,7 +155,7 @@ fn planned(lib: &Library, i: usize, course: &Course) -> Result<(Plan, LocalDate,
     for (j, s) in course.sessions.iter().enumerate() {
         if s.date.days_until(start) > 0 {
             return Err(PlanError::new(
-                format!("courses[{i}].sessions[{j}].date"),
+                format!("/courses/{i}/sessions/{j}/date"),
                 "before_course",
                 format!(
                     "{} is before this course's first session ({start}).",
@@ -206,7 +206,7 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
         if let Some((_, _, prev_end)) = plans.last() {
             if prev_end.days_until(start) < 0 {
                 return Err(PlanError::new(
-                    format!("courses[{i}].request.start"),
+                    format!("/courses/{i}/request/start"),
                     "before_previous",
                     "A course starts before the previous course ended: list courses in order.",
                 ));

@@ -24,12 +24,26 @@ fn set(obj: &JsValue, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(obj, &key.into(), value);
 }
 
-fn error_object(e: &PlanError) -> js_sys::Error {
-    let err = js_sys::Error::new(&e.message);
-    err.set_name("PlanError");
-    set(err.as_ref(), "field", &e.field.as_str().into());
-    set(err.as_ref(), "code", &e.code.as_str().into());
-    err
+/// The first refusal as the thrown error, all of them in `.errors`; `place`
+/// is the key that says where (`field` of a request, `path` in a file).
+fn thrown(all: FieldErrors, name: &str, place: &str) -> JsValue {
+    let object = |e: &PlanError| {
+        let err = js_sys::Error::new(&e.message);
+        err.set_name(name);
+        set(err.as_ref(), place, &e.field.as_str().into());
+        set(err.as_ref(), "code", &e.code.as_str().into());
+        err
+    };
+    let first = all.first().cloned().unwrap_or_else(|| {
+        PlanError::new("request", "invalid_request", "The request is not valid.")
+    });
+    let err = object(&first);
+    let list = js_sys::Array::new();
+    for e in all.iter() {
+        list.push(object(e).as_ref());
+    }
+    set(err.as_ref(), "errors", list.as_ref());
+    err.into()
 }
 
 impl From<PlanError> for JsValue {
@@ -38,19 +52,21 @@ impl From<PlanError> for JsValue {
     }
 }
 
-/// The first refusal as the thrown error; all of them in `.errors`.
+/// A refused request or record: a `PlanError` with `.field`, `.code`, `.errors`.
 impl From<FieldErrors> for JsValue {
     fn from(all: FieldErrors) -> JsValue {
-        let first = all.first().cloned().unwrap_or_else(|| {
-            PlanError::new("request", "invalid_request", "The request is not valid.")
-        });
-        let err = error_object(&first);
-        let list = js_sys::Array::new();
-        for e in all.iter() {
-            list.push(error_object(e).as_ref());
-        }
-        set(err.as_ref(), "errors", list.as_ref());
-        err.into()
+        thrown(all, "PlanError", "field")
+    }
+}
+
+/// Every problem of a protocol library, thrown as a `LibraryError` whose
+/// `.path` is the JSON Pointer of the first (`/protocols/3/caps/0/mgPerHour`),
+/// with all of them in `.errors`, each with `.path`, `.code`, `.message`.
+struct LibraryError(FieldErrors);
+
+impl From<LibraryError> for JsValue {
+    fn from(e: LibraryError) -> JsValue {
+        thrown(e.0, "LibraryError", "path")
     }
 }
 
@@ -111,22 +127,6 @@ fn in_use() -> Result<Rc<InUse>, JsValue> {
         .ok_or_else(|| PlanError::new("library", "no_library", "No protocol library.").into())
 }
 
-/// Every problem of a library, thrown as a `LibraryError` whose `.path` is
-/// the JSON Pointer of the first problem (`/protocols/3/caps/0/mgPerHour`),
-/// with all of them in `.errors`, each with `.path`, `.code`, `.message`.
-fn library_error(all: FieldErrors) -> JsValue {
-    let err: JsValue = all.into();
-    let mark = |e: &JsValue| {
-        let _ = js_sys::Reflect::get(e, &"field".into()).map(|path| set(e, "path", &path));
-        js_sys::Error::from(e.clone()).set_name("LibraryError");
-    };
-    mark(&err);
-    if let Ok(list) = js_sys::Reflect::get(&err, &"errors".into()) {
-        js_sys::Array::from(&list).for_each(&mut |e, _, _| mark(&e));
-    }
-    err
-}
-
 /// What `useLibrary` answers: the library's identity and its protocols.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -148,13 +148,13 @@ pub fn use_library(input: JsValue) -> Result<JsValue, JsValue> {
     let object = match &text {
         Some(t) => js_sys::JSON::parse(t).map_err(|e| {
             let why = js_sys::Error::from(e).message();
-            library_error(crate::library::not_json(&String::from(why)))
+            LibraryError(crate::library::not_json(&String::from(why)))
         })?,
         None => input,
     };
     let value = read_within(object, "library", crate::library::LIMITS)
-        .map_err(|e| library_error(PlanError::new("", "invalid_library", e.message).into()))?;
-    let library = crate::library::from_value(&value).map_err(library_error)?;
+        .map_err(|e| LibraryError(PlanError::new("", "invalid_library", e.message).into()))?;
+    let library = crate::library::from_value(&value).map_err(LibraryError)?;
     let (sha256, of) = match &text {
         Some(t) => (crate::library::sha256_hex(t.as_bytes()), "text"),
         None => {

@@ -345,7 +345,7 @@ export interface KetaminePlannerApi {
   /** Where the session stands at `now`, its infusion started at `startedAt` (local "YYYY-MM-DDTHH:MM", from the page's clock). */
   sessionClock(request: PlanRequest, startedAt: string, now: string): SessionClock;
   pkModels(): unknown[];
-  /** The review of a course record; a record that does not read throws a PlanError whose field is the path of its first problem ("assessments[1].painNrs"). */
+  /** The review of a course record; a record that does not read throws a PlanError whose field is the JSON Pointer of its first problem ("/assessments/1/painNrs"), all of them in `errors`. */
   review(record: CourseRecord): CourseReview;
   /** A number as typed, by the planner's strict entry rule (no comma, no exponent, a leading zero); else a PlanError naming `field`. */
   parseDecimal(text: string, field?: string): number;

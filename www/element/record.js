@@ -176,20 +176,20 @@ export class CourseRecord {
     if (kind !== 'assessment' && kind !== 'session' && !sessions.length) { fieldError('', R.noSession); return; }
     let path;
     const r = this.change((rec) => {
-      if (kind === 'assessment') { path = `assessments[${rec.assessments.length}]`; rec.assessments.push(item); return; }
+      if (kind === 'assessment') { path = `/assessments/${rec.assessments.length}`; rec.assessments.push(item); return; }
       const course = rec.courses[c];
       course.sessions = course.sessions || [];
-      if (kind === 'session') { path = `courses[${c}].sessions[${course.sessions.length}]`; course.sessions.push(item); return; }
+      if (kind === 'session') { path = `/courses/${c}/sessions/${course.sessions.length}`; course.sessions.push(item); return; }
       // Vital signs and rate changes belong to the latest session.
       const list = kind === 'vitals' ? 'vitals' : 'rateChanges';
       const s = course.sessions[course.sessions.length - 1];
       s[list] = s[list] || [];
-      path = `courses[${c}].sessions[${course.sessions.length - 1}].${list}[${s[list].length}]`;
+      path = `/courses/${c}/sessions/${course.sessions.length - 1}/${list}/${s[list].length}`;
       s[list].push(item);
     });
     if (r.error) {
       // The core's path names the input when the refusal is this entry's own.
-      const own = r.field.startsWith(path + '.') ? r.field.slice(path.length + 1).replace(/\[\d+\]$/, '') : '';
+      const own = r.field.startsWith(path + '/') ? r.field.slice(path.length + 1).replace(/\/\d+$/, '') : '';
       fieldError(own, own ? r.error.slice(r.field.length + 2) : r.error);
       return;
     }
