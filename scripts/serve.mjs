@@ -25,6 +25,10 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The same for a page whose element loads its clinic library from a URL
+ * (library="clinic-library.json"): that one fetch needs connect-src 'self'. */
+export const CSP_WITH_LIBRARY_URL = CSP.replace("connect-src 'none'", "connect-src 'self'");
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -51,9 +55,10 @@ function resolvePath(urlPath, mounts) {
 
 /**
  * Starts the server. `mounts` maps URL prefixes (ending in '/') to folders,
- * longest first. Resolves to { server, url, port, close() }.
+ * longest first; `csp` is the policy sent with every response. Resolves to
+ * { server, url, port, close() }.
  */
-export function startServer({ port = 8417, host = '127.0.0.1', mounts, log = false } = {}) {
+export function startServer({ port = 8417, host = '127.0.0.1', mounts, log = false, csp = CSP } = {}) {
   const table = (mounts || [['/dist/', join(root, 'dist')], ['/', join(root, 'www')]])
     .map(([p, d]) => [p, resolve(d)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -61,7 +66,7 @@ export function startServer({ port = 8417, host = '127.0.0.1', mounts, log = fal
     const url = new URL(req.url, 'http://localhost');
     const file = req.method === 'GET' || req.method === 'HEAD' ? resolvePath(url.pathname, table) : null;
     const headers = {
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
