@@ -45,7 +45,7 @@ if [ "$opt" != "$wasm" ]; then
   # What wasm-opt saves, measured on the shipped module: bindgen without it.
   wasm-bindgen "$wasm" --out-dir "$out/plain" --out-name "$crate" --target no-modules --no-typescript \
     --remove-name-section --remove-producers-section
-  packed() { xz --format=lzma --lzma1=preset=9e,pb=0 --stdout "$1" | wc -c; }
+  packed() { xz --format=lzma --lzma1=preset=9e,lc=4,pb=0 --stdout "$1" | wc -c; }
   before=$(packed "$out/plain/${crate}_bg.wasm"); after=$(packed "$out/${crate}_bg.wasm")
   echo "build: wasm-opt $opt_flags: $before -> $after bytes packed (LZMA, as shipped; saves $((before - after)) bytes)"
   # What ships is packed: when wasm-opt's output compresses worse (it has,

@@ -41,7 +41,7 @@ wasm-bindgen "$input" --out-dir "$out" --out-name "$crate" --target no-modules -
 bg="$out/${crate}_bg.wasm"
 raw=$(stat -c %s "$bg")
 gz=$(gzip -9c "$bg" | wc -c)
-page=$(xz --format=lzma --lzma1=preset=9e,pb=0 --stdout "$bg" | base64 -w0 | gzip -9c | wc -c)
+page=$(xz --format=lzma --lzma1=preset=9e,lc=4,pb=0 --stdout "$bg" | base64 -w0 | gzip -9c | wc -c)
 glue=$(gzip -9c "$out/$crate.js" | wc -c)
 echo "cargo wasm:       $(stat -c %s "$wasm") bytes (before wasm-opt and bindgen)"
 echo "shipped wasm:     $raw bytes raw, $gz gzip -9, $page as gzip(base64(lzma)) in the page"

@@ -94,6 +94,7 @@ fn library(at: &At) -> Option<Library> {
         "cautionsSource",
         "discharge",
         "protocols",
+        "tests",
     ])?;
     let discharge = at.key("discharge");
     let discharge = discharge
@@ -111,7 +112,33 @@ fn library(at: &At) -> Option<Library> {
         cautions: at.key("cautions").list(caution),
         cautions_source: at.key("cautionsSource").text_or_empty(),
         protocols: at.key("protocols").list(protocol),
+        tests: at.key("tests").list_or_empty(library_test),
         discharge: discharge?,
+    })
+}
+
+fn library_test(at: &At) -> Option<LibraryTest> {
+    at.object(&["name", "request", "expect"])?;
+    let (request, expect) = (at.key("request"), at.key("expect"));
+    let checked = request.request();
+    let scalar = |v: &Value| !matches!(v, Value::List(_) | Value::Object(_));
+    let expect = match expect.value {
+        Some(v @ Value::Object(entries))
+            if !entries.is_empty() && entries.iter().all(|e| scalar(&e.1)) =>
+        {
+            Some(v.clone())
+        }
+        _ => {
+            let message =
+                "Expected the values the plan must hold, by path: {\"levels.0.mlPerHour\": 100}.";
+            expect.add("wrong_type", message);
+            None
+        }
+    };
+    Some(LibraryTest {
+        name: at.key("name").text(),
+        request: checked.and(request.value.cloned())?,
+        expect: expect?,
     })
 }
 
@@ -123,7 +150,10 @@ fn positive(at: &At) -> Option<f64> {
 fn tag(at: &At) -> String {
     let t = at.text();
     if at.value.is_some_and(|v| v.as_text().is_some()) && !TAGS.contains(&&*t) {
-        let message = format!("\"{t}\" is not an evidence tag ({}).", TAGS.join(", "));
+        let message = format!(
+            "\"{t}\" is not an evidence tag ({}).",
+            crate::numbers::listed(&TAGS)
+        );
         at.add("unknown_tag", message);
     }
     t
@@ -797,6 +827,33 @@ mod tests {
                 "default_hits_hard_limit".to_string()
             )),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_library_carries_its_own_test_cases_checked_like_any_request() {
+        let case = json!({"name": "WR 100 kg", "request": {"protocol": "walter-reed-outpatient", "patient": {"weightKg": 100}, "concentrationMgPerMl": 1}, "expect": {"levels.0.mlPerHour": 120}});
+        let mut lib = shipped();
+        lib["tests"] = json!([case]);
+        let read = from_json(&lib.to_string()).unwrap();
+        assert_eq!(read.tests.len(), 1);
+        assert_eq!(
+            crate::json::to_string(&read.tests[0].expect).unwrap(),
+            r#"{"levels.0.mlPerHour":120}"#
+        );
+        let mut bad = case.clone();
+        bad["request"]["patient"]["weightKg"] = json!("100");
+        bad["expect"] = json!({});
+        lib["tests"] = json!([bad]);
+        assert_eq!(
+            problems(&lib),
+            [
+                (
+                    "/tests/0/request/weightKg".to_string(),
+                    "wrong_type".to_string()
+                ),
+                ("/tests/0/expect".to_string(), "wrong_type".to_string()),
+            ]
         );
     }
 

@@ -138,6 +138,13 @@ pub fn minutes_text(minutes: u32) -> String {
     parts.join(" ")
 }
 
+/// Words for a message, "a, b, c". Through `String`s, so the wasm holds one
+/// `join` (for `[String]`) rather than a second one for `[&str]`.
+pub fn listed(words: &[&str]) -> String {
+    let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    words.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -363,7 +363,7 @@ fn choice<T>(f: &Field, text: Option<&str>, read: impl Fn(&str) -> Option<T>) ->
     };
     read(t).map(Some).ok_or_else(|| {
         let words = match f.kind {
-            contract::Kind::Choice(words) => words.join(", "),
+            contract::Kind::Choice(words) => crate::numbers::listed(words),
             _ => String::new(),
         };
         PlanError::new(

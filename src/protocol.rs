@@ -25,6 +25,18 @@ pub struct Library {
     pub cautions_source: String,
     pub discharge: Discharge,
     pub protocols: Vec<Protocol>,
+    /// The clinic's own cases, run by the self-test and the review page.
+    pub tests: Vec<LibraryTest>,
+}
+
+/// A case a clinic ships with its library, in the self-test's shape: a plan
+/// request and the values its plan must hold, by path
+/// (`{"levels.0.mlPerHour": 100}`). Both as written in the file, once checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryTest {
+    pub name: String,
+    pub request: crate::value::Value,
+    pub expect: crate::value::Value,
 }
 
 /// Discharge conditions a clinic sets (clinical-spec section 6).

@@ -124,7 +124,7 @@ impl<'a> At<'a> {
         };
         for (k, _) in entries {
             if !keys.contains(&k.as_str()) {
-                let known = keys.join(", ");
+                let known = crate::numbers::listed(keys);
                 self.key(k).add(
                     "unknown_field",
                     format!("{k} is not a field here; the fields are {known}."),
@@ -231,7 +231,7 @@ impl<'a> At<'a> {
             let words: Vec<&str> = options.iter().map(|o| o.0).collect();
             self.add(
                 "unknown_value",
-                format!("\"{t}\" is not one of {}.", words.join(", ")),
+                format!("\"{t}\" is not one of {}.", crate::numbers::listed(&words)),
             );
         }
         found
@@ -265,6 +265,24 @@ impl<'a> At<'a> {
                 false
             }
         }
+    }
+
+    /// A plan request, checked by the contract as every request is; its
+    /// problems at their pointers under this one (`.../request/weightKg`).
+    pub fn request(&self) -> Option<crate::request::PlanRequest> {
+        let Some(v) = self.value.filter(|v| **v != Value::Null) else {
+            self.wrong("a plan request");
+            return None;
+        };
+        let all = match crate::request::PlanRequest::from_value(v) {
+            Ok(r) => return Some(r),
+            Err(all) => all,
+        };
+        for e in all.iter() {
+            let path = format!("{}/{}", self.path(), e.field.replace('.', "/"));
+            self.problems.add(&path, &e.code, e.message.clone());
+        }
+        None
     }
 
     /// A date "YYYY-MM-DD".

@@ -167,28 +167,13 @@ fn assessment(a: &At) -> Option<Assessment> {
 fn course(c: &At) -> Option<Course> {
     c.object(&["request", "plannedMg", "sessions"])?;
     let at = c.key("request");
-    let request = match at.value {
-        None | Some(Value::Null) => {
-            at.add("required", "The course's plan request is missing.");
-            None
+    let request = at.request().and_then(|r| {
+        if r.start.is_none() {
+            let message = "A course in a record needs its first session's start.";
+            at.key("start").add("required", message);
         }
-        // The contract checks the request, as it does every request.
-        Some(v) => match PlanRequest::from_value(v) {
-            Ok(r) if r.start.is_none() => {
-                let message = "A course in a record needs its first session's start.";
-                at.key("start").add("required", message);
-                None
-            }
-            Ok(r) => Some(r),
-            Err(all) => {
-                for e in all.iter() {
-                    let path = format!("{}/{}", at.path(), e.field.replace('.', "/"));
-                    c.problems.add(&path, &e.code, e.message.clone());
-                }
-                None
-            }
-        },
-    };
+        r.start.is_some().then_some(r)
+    });
     Some(Course {
         planned_mg: c.key("plannedMg").opt_number_in(0.0, 1e6, "mg"),
         sessions: c.key("sessions").list_or_empty(session),

@@ -176,12 +176,6 @@ pub fn use_library(input: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
-/// The SHA-256 (hex) of the library in use, as `useLibrary` gave it.
-#[wasm_bindgen(js_name = librarySha256)]
-pub fn library_sha256() -> Result<String, JsValue> {
-    Ok(in_use()?.sha256.clone())
-}
-
 fn request(value: JsValue) -> Result<PlanRequest, JsValue> {
     Ok(PlanRequest::from_value(&read(value, "request")?)?)
 }
@@ -191,10 +185,14 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// The library in use (drugs, containers, cautions, protocols, version).
+/// The library in use (drugs, containers, cautions, protocols, tests,
+/// version) and its `sha256`, as `useLibrary` gave it.
 #[wasm_bindgen]
 pub fn library() -> Result<JsValue, JsValue> {
-    to_js(&in_use()?.library)
+    let lib = in_use()?;
+    let out = to_js(&lib.library)?;
+    set(&out, "sha256", &lib.sha256.as_str().into());
+    Ok(out)
 }
 
 /// The input contract: every request field with its type, unit, range and role.

@@ -363,8 +363,10 @@ export interface SelfTestCase {
 export interface SelfTestResult {
   passed: number;
   failed: number;
+  /** Shipped rate cases not run: they are for the built-in library, and a clinic's is in use (its own `tests` run instead). */
+  skipped: number;
   cases: {
-    kind: 'rate' | 'pk';
+    kind: 'rate' | 'pk' | 'library';
     name: string;
     passed: boolean;
     /** The engine's refusal, or why the case is not a case; "" otherwise. */

@@ -23,11 +23,14 @@ function wasmBytes() {
 }
 
 let engine = null;
+/* The hash of the library in use, and of the built-in one (the shipped rate cases are for it, self-test.js). */
+let sha256 = '';
+let builtInSha256 = '';
 
 export const ready = Promise.resolve()
   .then(wasmBytes)
   .then((bytes) => glue({ module_or_path: bytes }))
-  .then(() => { engine = glue; return KetaminePlanner; });
+  .then(() => { engine = glue; sha256 = builtInSha256 = glue.library().sha256; return KetaminePlanner; });
 
 function need() {
   if (!engine) throw new Error('KetaminePlanner is not ready yet: await KetaminePlanner.ready first');
@@ -85,6 +88,7 @@ export function onLibraryChange(fn) {
  * (useLibrary); a library that fails throws every problem and the one in use stays. */
 function useLibrary(library) {
   const loaded = need().useLibrary(library);
+  sha256 = loaded.sha256;
   for (const fn of libraryListeners) fn(loaded);
   return loaded;
 }
@@ -93,7 +97,7 @@ export const KetaminePlanner = {
   ready,
   get version() { return engine ? engine.version() : KP_BUILD_VERSION; },
   /* SHA-256 (hex) of the library in use: of its exact text, or canonical for an object (see useLibrary). */
-  get librarySha256() { return need().librarySha256(); },
+  get librarySha256() { need(); return sha256; },
   library: () => need().library(),
   /* A clinic's library (JSON text, or the object JSON.parse made of it): { version, sha256, sha256Of, protocols }. */
   useLibrary,
@@ -111,5 +115,5 @@ export const KetaminePlanner = {
   /* A typed number by the core's strict rule, or a PlanError naming `field`. */
   parseDecimal: (text, field) => need().parseDecimal(String(text), String(field || 'number')),
   /* The shipped rate cases and PK vectors through this engine: { passed, failed, cases }. */
-  selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases); },
+  selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases, builtInSha256); },
 };

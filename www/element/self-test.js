@@ -52,17 +52,21 @@ function pkCase(engine, c, tolerancePercent) {
   return { kind: 'pk', name: c.name, passed: !error && checks.every((k) => k.passed), error, checks };
 }
 
-/** `{ passed, failed, cases }`. `extra` are more rate cases in the same shape
- * (a clinic's own, or a deliberately wrong one to see a failure). */
-export function selfTest(engine, extra = []) {
+/** `{ passed, failed, skipped, cases }`. The shipped rate cases are hand-computed
+ * for the built-in library (`builtInSha`): with a clinic's library in use they
+ * are skipped and counted, and the library's own `tests` run. `extra` are more
+ * rate cases in the same shape (or a deliberately wrong one to see a failure). */
+export function selfTest(engine, extra = [], builtInSha = '') {
   if (!Array.isArray(extra)) throw new TypeError('selfTest(extraCases): extraCases must be a list of { name, request, expect }');
+  const builtIn = engine.librarySha256 === builtInSha;
   const cases = [
-    ...rateCases.map((c, i) => rateCase(engine, c, i)),
+    ...(builtIn ? rateCases : []).map((c, i) => rateCase(engine, c, i)),
     ...pkVectors.cases.map((c) => pkCase(engine, c, pkVectors.tolerancePercent)),
+    ...engine.library().tests.map((c, i) => ({ ...rateCase(engine, c, i), kind: 'library' })),
     ...extra.map((c, i) => rateCase(engine, c, rateCases.length + i)),
   ];
   const failed = cases.filter((c) => !c.passed).length;
-  return { passed: cases.length - failed, failed, cases };
+  return { passed: cases.length - failed, failed, skipped: builtIn ? 0 : rateCases.length, cases };
 }
 
 export const selfTestCounts = { rate: rateCases.length, pk: pkVectors.cases.length, tolerancePercent: pkVectors.tolerancePercent };
@@ -85,5 +89,6 @@ export function showSelfTest(el, result) {
   const items = result.cases.map((c) => html`<li><b>${c.passed ? say('selfTest.pass') : say('selfTest.fail')}</b> ${c.name}${c.error ? html`<br><span class="bad">${c.error}</span>` : ''}<ul>${c.checks.map(line)}</ul></li>`);
   const summary = say(result.failed ? 'selfTest.someFailed' : 'selfTest.allPassed',
     { passed: result.passed, total: result.cases.length, failed: result.failed });
-  render(el, html`<p class="${result.failed ? 'bad' : 'ok'}"><b>${summary}</b></p><details><summary>${say('selfTest.details')}</summary><ol class="self-test">${items}</ol></details>`);
+  const skipped = result.skipped ? html`<p>${say('selfTest.skipped', { n: result.skipped })}</p>` : '';
+  render(el, html`<p class="${result.failed ? 'bad' : 'ok'}"><b>${summary}</b></p>${skipped}<details><summary>${say('selfTest.details')}</summary><ol class="self-test">${items}</ol></details>`);
 }
