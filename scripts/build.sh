@@ -27,10 +27,12 @@ mkdir -p "$out"
 # ends up pointing at the funcref table, and instantiation fails with
 # "WebAssembly.Table.set(): Argument 1 is invalid"). Before bindgen there is
 # one table only, and the result is within 1% of optimising afterwards.
-# Flags: what ships is gzipped, and binaryen's inlining (-Oz included) makes
-# the module smaller raw but larger gzipped; -O3 with inlining off was the
-# smallest gzipped of the settings measured (scripts/size.sh).
-opt_flags="-O3 -ocimfs 0 -aimfs 0 -fimfs 0 --converge"
+# Flags: what ships is packed (LZMA), and LLVM's opt-level "z" leaves little
+# for binaryen: its -O levels (inlining off or not) make the packed module
+# larger, by 0.1 to 1 KB. Duplicate-function elimination alone shrinks it
+# (about 200 bytes: monomorphized copies that came out identical), so that
+# is the one pass run (scripts/size.sh, WASM_OPT_FLAGS, measures others).
+opt_flags="--duplicate-function-elimination"
 if command -v wasm-opt >/dev/null; then
   wasm-opt $opt_flags --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue "$wasm" -o "$out/${crate}.opt.wasm"
@@ -48,9 +50,8 @@ if [ "$opt" != "$wasm" ]; then
   packed() { xz --format=lzma --lzma1=preset=9e,lc=4,pb=0 --stdout "$1" | wc -c; }
   before=$(packed "$out/plain/${crate}_bg.wasm"); after=$(packed "$out/${crate}_bg.wasm")
   echo "build: wasm-opt $opt_flags: $before -> $after bytes packed (LZMA, as shipped; saves $((before - after)) bytes)"
-  # What ships is packed: when wasm-opt's output compresses worse (it has,
-  # by a few hundred bytes, as LLVM's opt-level "z" leaves little for it),
-  # the module as LLVM made it ships instead.
+  # What ships is packed: should wasm-opt's output ever compress worse, the
+  # module as LLVM made it ships instead.
   if [ "$after" -ge "$before" ]; then
     echo "build: wasm-opt does not shrink the packed module: shipping it without wasm-opt"
     cp "$out/plain/${crate}_bg.wasm" "$out/plain/${crate}.js" "$out/"

@@ -4,6 +4,7 @@
 //   dist/ketamine-planner.js    one classic script: the element modules of www/element/ bundled by esbuild (wasm, CSS and glue inside),
 //                               in one IIFE
 //   dist/ketamine-planner.html  one self-contained page that inlines that script
+//   dist/library-review.html    the protocol library review page (www/review/), self-contained too
 //
 // usage: node scripts/bundle.mjs --glue <no-modules glue .js> --wasm <.wasm> [--out dist] [--minify]
 //   --minify  minifies the script and its CSS with esbuild (npm devDependency)
@@ -67,45 +68,59 @@ const plugin = {
     build.onLoad({ filter: /.*/, namespace: 'kp' }, (a) => ({ contents: virtual[a.path], loader: 'js' }));
   },
 };
-const built = await esbuild.build({
-  entryPoints: [join(root, 'www/element/index.js')],
-  bundle: true, write: false, format: 'iife', target: 'es2022', charset: 'utf8',
-  minify: !!args.minify, legalComments: 'none', plugins: [plugin],
-  define: { KP_BUILD_VERSION: JSON.stringify(version) },
-});
+/** One entry module and what it imports, bundled into a classic script body. */
+async function bundle(entry) {
+  const built = await esbuild.build({
+    entryPoints: [join(root, entry)],
+    bundle: true, write: false, format: 'iife', target: 'es2022', charset: 'utf8',
+    minify: !!args.minify, legalComments: 'none', plugins: [plugin],
+    define: { KP_BUILD_VERSION: JSON.stringify(version) },
+  });
+  return built.outputFiles[0].text;
+}
+
 // Included twice? The first copy already defined everything: keep it.
 let js = `/*! Ketamine Infusion Planner ${version}. Calculation aid for clinicians planning subanaesthetic ketamine infusions; verify every value. MIT licence. */
 (function () {
 'use strict';
 if (typeof window === 'undefined') return;
 if (window.KetaminePlanner && window.customElements && window.customElements.get('ketamine-planner')) return;
-${built.outputFiles[0].text}
+${await bundle('www/element/index.js')}
 })();
 `;
 
-// The same text is inlined in the HTML, so it must not close the <script>.
-const inlineJs = js.replace(/<\/(script)/gi, '<\\/$1');
 const sha = (s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
-const page = readFileSync(join(root, 'www/offline.html'), 'utf8');
-const styleMatch = page.match(/<style>([\s\S]*?)<\/style>/);
-const csp = [
-  "default-src 'none'",
-  `script-src ${sha(inlineJs)} 'wasm-unsafe-eval'`,
-  `style-src ${styleMatch ? sha(styleMatch[1]) : "'none'"}`,
-  "img-src data: blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-if (!page.includes('<!--KP_SCRIPT-->') || !page.includes('__KP_CSP__')) throw new Error('www/offline.html lacks its placeholders');
-const html = page
-  .replace('__KP_CSP__', csp)
-  .replace(/__KP_VERSION__/g, version)
-  .replace('<!--KP_SCRIPT-->', () => `<script>${inlineJs}</script>`);
+/** An offline page: `template` (www/) with `script` inlined, under a CSP that
+ * allows that script (by hash), its one <style> (by hash) and wasm
+ * compilation, and no connection of any kind. */
+function offlinePage(template, script) {
+  // The script is inlined in the HTML, so it must not close the <script>.
+  const inline = script.replace(/<\/(script)/gi, '<\\/$1');
+  const page = readFileSync(join(root, template), 'utf8');
+  const styleMatch = page.match(/<style>([\s\S]*?)<\/style>/);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha(inline)} 'wasm-unsafe-eval'`,
+    `style-src ${styleMatch ? sha(styleMatch[1]) : "'none'"}`,
+    "img-src data: blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  if (!page.includes('<!--KP_SCRIPT-->') || !page.includes('__KP_CSP__')) throw new Error(`${template} lacks its placeholders`);
+  return page
+    .replace('__KP_CSP__', csp)
+    .replace(/__KP_VERSION__/g, version)
+    .replace('<!--KP_SCRIPT-->', () => `<script>${inline}</script>`);
+}
+const html = offlinePage('www/offline.html', js);
+// The pharmacists' review page (www/review/): the same engine, its own view.
+const review = offlinePage('www/review.html', `(function () {\n'use strict';\n${await bundle('www/review/review.js')}\n})();\n`);
 
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'ketamine-planner.js'), js);
 writeFileSync(join(out, 'ketamine-planner.html'), html);
+writeFileSync(join(out, 'library-review.html'), review);
 // The integrators' types, as written (tests/browser/api.test.mjs checks them against the engine).
 writeFileSync(join(out, 'ketamine-planner.d.ts'), readFileSync(join(root, 'www/ketamine-planner.d.ts')));
 

@@ -8,9 +8,9 @@
 #   directory, so dist/ is left alone) against the 150,000-byte budget,
 #   and the biggest items / crates by twiggy when twiggy is installed.
 # Usage: scripts/size.sh [--no-opt] [--top N]
-# Env: CARGO_TARGET_DIR (default target), WASM_OPT_FLAGS (default: -O3 without
-# inlining, which gzips best: binaryen's inlining makes the module smaller raw
-# but ~5 KB larger gzipped; -Oz costs ~5 KB gzipped against no wasm-opt).
+# Env: CARGO_TARGET_DIR (default target), WASM_OPT_FLAGS (default: the pass
+# build.sh runs, duplicate-function elimination; binaryen's -O levels make the
+# packed module larger, see build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,7 +32,7 @@ wasm="$target_dir/wasm32-unknown-unknown/release/$crate.wasm"
 input=$wasm
 if [ "$opt" = 1 ] && command -v wasm-opt >/dev/null; then
   # shellcheck disable=SC2086
-  wasm-opt ${WASM_OPT_FLAGS:--O3 -ocimfs 0 -aimfs 0 -fimfs 0 --converge} --enable-bulk-memory --enable-nontrapping-float-to-int \
+  wasm-opt ${WASM_OPT_FLAGS:---duplicate-function-elimination} --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types --enable-multivalue "$wasm" -o "$out/$crate.opt.wasm"
   input="$out/$crate.opt.wasm"
 fi

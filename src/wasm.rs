@@ -127,23 +127,13 @@ fn in_use() -> Result<Rc<InUse>, JsValue> {
         .ok_or_else(|| PlanError::new("library", "no_library", "No protocol library.").into())
 }
 
-/// What `useLibrary` answers: the library's identity and its protocols.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Loaded<'a> {
-    version: &'a str,
-    sha256: &'a str,
-    /// What the hash is of: "text" (the exact UTF-8 bytes given) or
-    /// "canonical" (an object given: the library as the core writes it).
-    sha256_of: &'a str,
-    protocols: Vec<&'a str>,
-}
-
 /// Reads, checks and then uses a protocol library: its JSON text, or the
 /// object `JSON.parse` made of it. A library with any problem throws them
-/// all and the library in use stays in use.
+/// all and the library in use stays in use. Its SHA-256 is of the exact
+/// UTF-8 text given, or, for an object, of the library as the core writes
+/// it (`library()` gives both back).
 #[wasm_bindgen(js_name = useLibrary)]
-pub fn use_library(input: JsValue) -> Result<JsValue, JsValue> {
+pub fn use_library(input: JsValue) -> Result<(), JsValue> {
     let text = input.as_string();
     let object = match &text {
         Some(t) => js_sys::JSON::parse(t).map_err(|e| {
@@ -155,25 +145,17 @@ pub fn use_library(input: JsValue) -> Result<JsValue, JsValue> {
     let value = read_within(object, "library", crate::library::LIMITS)
         .map_err(|e| LibraryError(PlanError::new("", "invalid_library", e.message).into()))?;
     let library = crate::library::from_value(&value).map_err(LibraryError)?;
-    let (sha256, of) = match &text {
-        Some(t) => (crate::library::sha256_hex(t.as_bytes()), "text"),
+    let sha256 = match &text {
+        Some(t) => crate::library::sha256_hex(t.as_bytes()),
         None => {
             let canonical = crate::json::to_string(&library)
                 .map_err(|e| PlanError::new("library", "serialize", e.to_string()))?;
-            (
-                crate::library::sha256_hex(canonical.as_bytes()),
-                "canonical",
-            )
+            crate::library::sha256_hex(canonical.as_bytes())
         }
     };
     let loaded = Rc::new(InUse { library, sha256 });
-    IN_USE.with(|l| *l.borrow_mut() = Some(loaded.clone()));
-    to_js(&Loaded {
-        version: &loaded.library.version,
-        sha256: &loaded.sha256,
-        sha256_of: of,
-        protocols: loaded.library.protocols.iter().map(|p| &*p.id).collect(),
-    })
+    IN_USE.with(|l| *l.borrow_mut() = Some(loaded));
+    Ok(())
 }
 
 fn request(value: JsValue) -> Result<PlanRequest, JsValue> {

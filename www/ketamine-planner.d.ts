@@ -363,7 +363,7 @@ export interface SelfTestCase {
 export interface SelfTestResult {
   passed: number;
   failed: number;
-  /** Shipped rate cases not run: they are for the built-in library, and a clinic's is in use (its own `tests` run instead). */
+  /** Shipped cases (rate and PK) not run: they plan the built-in library's protocols, and a clinic's is in use (its own `tests` run instead). */
   skipped: number;
   cases: {
     kind: 'rate' | 'pk' | 'library';

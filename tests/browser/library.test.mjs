@@ -158,7 +158,7 @@ test('a broken inline library: the problems are shown with their paths, and noth
   const { p, shown } = await failing(new URL('/clinic/broken.html', server.url).href);
   assert.equal(shown.role, 'alert');
   assert.match(shown.text, /"#clinic-lib" is not valid/);
-  assert.match(shown.text, /built-in library is not used/);
+  assert.match(shown.text, /built-in library is not used instead/);
   assert.deepEqual(shown.problems.map((t) => t.split(' ')[0]), ['/protocols/1/notez']);
   assert.equal(shown.form, 0, 'no form, so no rate can be shown');
   assert.equal(shown.plan, null);
@@ -185,7 +185,7 @@ test('library="clinic-library.json": fetched once for two elements, under connec
   await p.close();
   // The strict policy blocks the fetch: an error, and no plan.
   const { p: q, shown } = await failing(new URL('/clinic/url.html', strict.url).href);
-  assert.match(shown.text, /could not be loaded/);
+  assert.match(shown.text, /did not load/);
   assert.equal(shown.form, 0);
   await q.close();
 });

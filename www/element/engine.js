@@ -87,8 +87,10 @@ export function onLibraryChange(fn) {
 /* Every library, the built-in one included, is read and checked by the core
  * (useLibrary); a library that fails throws every problem and the one in use stays. */
 function useLibrary(library) {
-  const loaded = need().useLibrary(library);
-  sha256 = loaded.sha256;
+  need().useLibrary(library);
+  const lib = engine.library();
+  sha256 = lib.sha256;
+  const loaded = { version: lib.version, sha256, sha256Of: typeof library === 'string' ? 'text' : 'canonical', protocols: lib.protocols.map((p) => p.id) };
   for (const fn of libraryListeners) fn(loaded);
   return loaded;
 }

@@ -52,31 +52,33 @@ function pkCase(engine, c, tolerancePercent) {
   return { kind: 'pk', name: c.name, passed: !error && checks.every((k) => k.passed), error, checks };
 }
 
-/** `{ passed, failed, skipped, cases }`. The shipped rate cases are hand-computed
- * for the built-in library (`builtInSha`): with a clinic's library in use they
- * are skipped and counted, and the library's own `tests` run. `extra` are more
- * rate cases in the same shape (or a deliberately wrong one to see a failure). */
+/** `{ passed, failed, skipped, cases }`. The shipped cases (rates and PK) plan
+ * protocols of the built-in library (`builtInSha`): with a clinic's library in
+ * use they are skipped and counted, and the library's own `tests` run. `extra`
+ * are more rate cases in the same shape (or a deliberately wrong one to see a
+ * failure). */
 export function selfTest(engine, extra = [], builtInSha = '') {
   if (!Array.isArray(extra)) throw new TypeError('selfTest(extraCases): extraCases must be a list of { name, request, expect }');
   const builtIn = engine.librarySha256 === builtInSha;
   const cases = [
     ...(builtIn ? rateCases : []).map((c, i) => rateCase(engine, c, i)),
-    ...pkVectors.cases.map((c) => pkCase(engine, c, pkVectors.tolerancePercent)),
+    ...(builtIn ? pkVectors.cases : []).map((c) => pkCase(engine, c, pkVectors.tolerancePercent)),
     ...engine.library().tests.map((c, i) => ({ ...rateCase(engine, c, i), kind: 'library' })),
     ...extra.map((c, i) => rateCase(engine, c, rateCases.length + i)),
   ];
   const failed = cases.filter((c) => !c.passed).length;
-  return { passed: cases.length - failed, failed, skipped: builtIn ? 0 : rateCases.length, cases };
+  return { passed: cases.length - failed, failed, skipped: builtIn ? 0 : rateCases.length + pkVectors.cases.length, cases };
 }
 
 export const selfTestCounts = { rate: rateCases.length, pk: pkVectors.cases.length, tolerancePercent: pkVectors.tolerancePercent };
 
-/* The unit of a checked value, from the last part of its path ("levels.0.mlPerHour" -> mL/h). */
+/* The unit of a value, from the last part of its path ("levels.0.mlPerHour" -> mL/h):
+ * plan paths here, library paths on the review page. */
 const UNITS = [[/mlPerHour$/i, 'mL/h'], [/mgPerKgPerHour$/i, 'mg/kg/h'], [/mcgPerKgPerMin$/i, 'mcg/kg/min'], [/mgPerHour$/i, 'mg/h'],
-  [/MgPerMl$/, 'mg/mL'], [/Mg$/, 'mg'], [/Ml$/, 'mL'], [/Kg$/, 'kg'], [/ min$/, 'ng/mL']];
+  [/MgPerMl$/, 'mg/mL'], [/Mg$/, 'mg'], [/Ml$/, 'mL'], [/Kg$/, 'kg'], [/ min$/, 'ng/mL'], [/Minutes$/, 'min'], [/Hours$/, 'h'], [/Days$/, 'days']];
 /* Grouped thousands ("2,400"), every decimal the engine gave: a self-test shows values unrounded. */
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 12 });
-function shown(value, path) {
+export function shown(value, path) {
   if (value == null) return say('selfTest.none');
   if (typeof value !== 'number') return JSON.stringify(value);
   const unit = (UNITS.find(([re]) => re.test(path)) || [])[1];

@@ -1,15 +1,22 @@
-/* The element's wording, from data/element-text.json. say('status.hardMany', { n: 2 })
+/* The element's wording, from data/element-text.json: the words around the
+ * core's numbers and clinical messages (headings, hints, the patient handout),
+ * in English; {name} in a text is replaced by a value. say('status.hardMany', { n: 2 })
  * gives the text at that path with {n} replaced; a missing key shows as the key
  * itself (a test checks every key used exists). */
 import TEXT from '../../data/element-text.json';
 
 export { TEXT };
 
-export function say(path, vars) {
-  let t = TEXT;
+/** The text at `path` in `table` with its {placeholders} filled (the review page has a table of its own). */
+export function lookup(table, path, vars) {
+  let t = table;
   for (const k of path.split('.')) t = t == null ? undefined : t[k];
   if (typeof t !== 'string') return path;
   return vars ? t.replace(/\{(\w+)\}/g, (m, k) => (vars[k] == null ? '' : String(vars[k]))) : t;
+}
+
+export function say(path, vars) {
+  return lookup(TEXT, path, vars);
 }
 
 /** "2026-12-07T08:00" -> ["2026-12-07", "08:00"]: the core's dates, split, not reformatted. */
