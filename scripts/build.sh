@@ -2,6 +2,7 @@
 # Builds the browser artifacts:
 #   dist/ketamine-planner.js    one classic script (wasm inlined, element, API)
 #   dist/ketamine-planner.html  the calculator as one self-contained file
+#   dist/library-review.html    the protocol library review page, self-contained too
 # Steps: setup (installs only what is missing, see scripts/setup.sh), cargo
 # build for wasm32, wasm-opt when present (prints what it saves), wasm-bindgen
 # --target no-modules, then scripts/bundle.mjs (esbuild minifies the script).
@@ -12,6 +13,15 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 if [ "${KP_SKIP_SETUP:-0}" != 1 ]; then
   bash scripts/setup.sh --no-browser
+fi
+
+# KP_LIBRARY=path builds a clinic's library in as the one the page starts
+# with. The page reads it at run time like any library, so it is checked here
+# first, natively, by the same reader: a broken file fails the build, with
+# every problem at its place in the file, instead of a page that plans nothing.
+if [ -n "${KP_LIBRARY:-}" ]; then
+  echo "build: checking KP_LIBRARY=$KP_LIBRARY"
+  cargo test --quiet --lib built_in::tests::built_in_library_reads
 fi
 
 crate=ketamine_planner

@@ -33,6 +33,10 @@ if (!/\bwasm_bindgen\b/.test(glue) || /^\s*export\s/m.test(glue)) {
   throw new Error(`${args.glue} does not look like wasm-bindgen --target no-modules output`);
 }
 const wasm = readFileSync(resolve(args.wasm));
+// The shipped rate and PK cases (data/reference-*.json) are computed with
+// data/library.json: the self-test runs them only when that library is in use
+// (a clinic's, built in with KP_LIBRARY or loaded, runs its own cases).
+const referenceSha256 = createHash('sha256').update(readFileSync(join(root, 'data/library.json'))).digest('hex');
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${args.wasm} is not a wasm module`);
 let css = readFileSync(join(root, 'www/planner.css'), 'utf8');
 const esbuild = await import('esbuild');
@@ -74,7 +78,7 @@ async function bundle(entry) {
     entryPoints: [join(root, entry)],
     bundle: true, write: false, format: 'iife', target: 'es2022', charset: 'utf8',
     minify: !!args.minify, legalComments: 'none', plugins: [plugin],
-    define: { KP_BUILD_VERSION: JSON.stringify(version) },
+    define: { KP_BUILD_VERSION: JSON.stringify(version), KP_REFERENCE_LIBRARY_SHA256: JSON.stringify(referenceSha256) },
   });
   return built.outputFiles[0].text;
 }

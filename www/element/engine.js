@@ -23,14 +23,13 @@ function wasmBytes() {
 }
 
 let engine = null;
-/* The hash of the library in use, and of the built-in one (the shipped rate cases are for it, self-test.js). */
+/* The hash of the library in use (as useLibrary gave it). */
 let sha256 = '';
-let builtInSha256 = '';
 
 export const ready = Promise.resolve()
   .then(wasmBytes)
   .then((bytes) => glue({ module_or_path: bytes }))
-  .then(() => { engine = glue; sha256 = builtInSha256 = glue.library().sha256; return KetaminePlanner; });
+  .then(() => { engine = glue; sha256 = glue.library().sha256; return KetaminePlanner; });
 
 function need() {
   if (!engine) throw new Error('KetaminePlanner is not ready yet: await KetaminePlanner.ready first');
@@ -117,5 +116,5 @@ export const KetaminePlanner = {
   /* A typed number by the core's strict rule, or a PlanError naming `field`. */
   parseDecimal: (text, field) => need().parseDecimal(String(text), String(field || 'number')),
   /* The shipped rate cases and PK vectors through this engine: { passed, failed, cases }. */
-  selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases, builtInSha256); },
+  selfTest: (extraCases) => { need(); return selfTest(KetaminePlanner, extraCases); },
 };

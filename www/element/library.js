@@ -16,19 +16,15 @@ const fetched = new Map();
 let claimed = null;
 
 /** A load failure the element shows: `message`, and the core's problems, each { path, message }. */
-export class LibraryLoadError extends Error {
-  constructor(message, problems = []) {
-    super(message);
-    this.name = 'LibraryLoadError';
-    this.problems = problems;
-  }
+function failure(message, problems = []) {
+  return Object.assign(new Error(message), { name: 'LibraryLoadError', problems });
 }
 
 function readInline(source, doc) {
   const id = source.slice(1);
   const node = doc.getElementById(id);
   if (!node || node.localName !== 'script' || node.type !== 'application/json') {
-    throw new LibraryLoadError(say('library.noInline', { id }));
+    throw failure(say('library.noInline', { id }));
   }
   return node.textContent;
 }
@@ -37,13 +33,13 @@ function fetchSameOrigin(source) {
   let url;
   try { url = new URL(source, document.baseURI); } catch (e) { url = null; }
   if (!url || url.origin !== window.location.origin) {
-    return Promise.reject(new LibraryLoadError(say('library.notSameOrigin', { source })));
+    return Promise.reject(failure(say('library.notSameOrigin', { source })));
   }
   if (!fetched.has(url.href)) {
     fetched.set(url.href, fetch(url.href, { credentials: 'same-origin', cache: 'no-cache' }).then((r) => {
-      if (!r.ok) throw new LibraryLoadError(say('library.httpError', { source, status: r.status }));
+      if (!r.ok) throw failure(say('library.httpError', { source, status: r.status }));
       return r.text();
-    }, (e) => { throw new LibraryLoadError(say('library.fetchFailed', { source, error: e.message })); }));
+    }, (e) => { throw failure(say('library.fetchFailed', { source, error: e.message })); }));
   }
   return fetched.get(url.href);
 }
@@ -55,10 +51,10 @@ export function libraryText(source) {
 }
 
 /** Loads the library named by `source` into the engine: its { version, sha256, protocols },
- * or a LibraryLoadError naming every problem the core found. */
+ * or an error (name LibraryLoadError) naming every problem the core found. */
 export function loadLibrary(engine, source, owner) {
   if (claimed && claimed.source !== source && claimed.owner !== owner && claimed.owner.isConnected) {
-    return Promise.reject(new LibraryLoadError(say('library.onePerPage', { source, other: claimed.source })));
+    return Promise.reject(failure(say('library.onePerPage', { source, other: claimed.source })));
   }
   return libraryText(source).then((text) => {
     try {
@@ -67,7 +63,7 @@ export function loadLibrary(engine, source, owner) {
       return loaded;
     } catch (e) {
       const problems = (e.errors || [e]).map((p) => ({ path: p.path || '', message: p.message }));
-      throw new LibraryLoadError(say('library.invalid', { source, n: problems.length }), problems);
+      throw failure(say('library.invalid', { source, n: problems.length }), problems);
     }
   });
 }

@@ -52,22 +52,23 @@ function pkCase(engine, c, tolerancePercent) {
   return { kind: 'pk', name: c.name, passed: !error && checks.every((k) => k.passed), error, checks };
 }
 
+/* global KP_REFERENCE_LIBRARY_SHA256 */
 /** `{ passed, failed, skipped, cases }`. The shipped cases (rates and PK) plan
- * protocols of the built-in library (`builtInSha`): with a clinic's library in
- * use they are skipped and counted, and the library's own `tests` run. `extra`
- * are more rate cases in the same shape (or a deliberately wrong one to see a
- * failure). */
-export function selfTest(engine, extra = [], builtInSha = '') {
+ * protocols of data/library.json (its SHA-256 is KP_REFERENCE_LIBRARY_SHA256,
+ * scripts/bundle.mjs): with another library in use they are skipped and
+ * counted, and the library's own `tests` run. `extra` are more rate cases in
+ * the same shape (or a deliberately wrong one to see a failure). */
+export function selfTest(engine, extra = []) {
   if (!Array.isArray(extra)) throw new TypeError('selfTest(extraCases): extraCases must be a list of { name, request, expect }');
-  const builtIn = engine.librarySha256 === builtInSha;
+  const reference = engine.librarySha256 === KP_REFERENCE_LIBRARY_SHA256;
   const cases = [
-    ...(builtIn ? rateCases : []).map((c, i) => rateCase(engine, c, i)),
-    ...(builtIn ? pkVectors.cases : []).map((c) => pkCase(engine, c, pkVectors.tolerancePercent)),
+    ...(reference ? rateCases : []).map((c, i) => rateCase(engine, c, i)),
+    ...(reference ? pkVectors.cases : []).map((c) => pkCase(engine, c, pkVectors.tolerancePercent)),
     ...engine.library().tests.map((c, i) => ({ ...rateCase(engine, c, i), kind: 'library' })),
     ...extra.map((c, i) => rateCase(engine, c, rateCases.length + i)),
   ];
   const failed = cases.filter((c) => !c.passed).length;
-  return { passed: cases.length - failed, failed, skipped: builtIn ? 0 : rateCases.length + pkVectors.cases.length, cases };
+  return { passed: cases.length - failed, failed, skipped: reference ? 0 : rateCases.length + pkVectors.cases.length, cases };
 }
 
 export const selfTestCounts = { rate: rateCases.length, pk: pkVectors.cases.length, tolerancePercent: pkVectors.tolerancePercent };
