@@ -511,7 +511,8 @@ fn check_protocol(lib: &Library, at: &str, p: &Protocol, problems: &Problems) {
             "sessionDoseMg belongs to mg/session protocols, and they need it.",
         );
     }
-    if (p.titration == Titration::Response) != (d.step.is_some() && d.max.is_some()) {
+    let titrated = p.titration == Titration::Response;
+    if titrated != d.step.is_some() || titrated != d.max.is_some() {
         contradiction(
             "titration",
             "Titration by response needs a step and a max dose, and only it may have them.",
@@ -610,8 +611,19 @@ mod tests {
     /// that one problem.
     fn refused(pointer: &str, value: Json, path: &str, code: &str) {
         let mut lib = shipped();
-        *lib.pointer_mut(pointer)
-            .unwrap_or_else(|| panic!("no {pointer}")) = value;
+        // The key is set, or added to its object when the file leaves it out.
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        match lib
+            .pointer_mut(parent)
+            .unwrap_or_else(|| panic!("no {parent}"))
+        {
+            Json::Object(o) => drop(o.insert(key.to_string(), value)),
+            other => {
+                *other
+                    .pointer_mut(&format!("/{key}"))
+                    .unwrap_or_else(|| panic!("no {pointer}")) = value
+            }
+        }
         assert_eq!(
             problems(&lib),
             [(path.to_string(), code.to_string())],
@@ -807,6 +819,73 @@ mod tests {
                 format!("/protocols/{getson}/dose/max"),
                 "contradiction".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn the_other_cross_field_rules_each_name_the_value_to_change() {
+        let lib = shipped();
+        let at =
+            |id: &str, rest: &str| format!("/protocols/{}/{rest}", index(&lib, "protocols", id));
+        let getson = |rest: &str| at("getson-inpatient", rest);
+        let wr = |rest: &str| at("walter-reed-outpatient", rest);
+        // Frail start above the usual start (the ward protocol starts at 5 mg/h).
+        let ward = |rest: &str| at("ward-low-dose", rest);
+        refused(
+            &ward("frailStart/start"),
+            json!(50),
+            &ward("frailStart/start"),
+            "contradiction",
+        );
+        // A default concentration above the drug's maximum (10 mg/mL).
+        refused(
+            &wr("defaultConcentrationMgPerMl"),
+            json!(20),
+            &wr("defaultConcentrationMgPerMl"),
+            "contradiction",
+        );
+        refused(
+            "/drugs/0/standardConcentrationsMgPerMl/0",
+            json!(50),
+            "/drugs/0/standardConcentrationsMgPerMl/0",
+            "contradiction",
+        );
+        // Titration by response without its step and max, and a step without it.
+        refused(
+            &getson("titration"),
+            json!("none"),
+            &getson("titration"),
+            "contradiction",
+        );
+        refused(
+            &wr("dose/step"),
+            json!(0.5),
+            &wr("titration"),
+            "contradiction",
+        );
+        // A rate protocol with a session dose.
+        refused(
+            &wr("dose/sessionDoseMg"),
+            json!(100),
+            &wr("dose/sessionDoseMg"),
+            "contradiction",
+        );
+        // Zero counts where a course or booster needs one.
+        refused(
+            &wr("course/sessions"),
+            json!(0),
+            &wr("course/sessions"),
+            "out_of_range",
+        );
+        let b = getson("booster/0/occurrences");
+        refused(&b, json!(0), &b, "out_of_range");
+        let f = wr("followUp/0");
+        let mut window = shipped();
+        *window.pointer_mut(&format!("{f}/fromDays")).unwrap() = json!(100);
+        *window.pointer_mut(&format!("{f}/toDays")).unwrap() = json!(10);
+        assert_eq!(
+            problems(&window),
+            [(format!("{f}/toDays"), "contradiction".to_string())]
         );
     }
 

@@ -83,7 +83,7 @@ test('a one-value change: valid, its SHA-256, and exactly that difference agains
 test('the library\'s own test cases run; a case that does not hold fails visibly; the shipped cases are said to be skipped', async () => {
   const { page } = await openReview();
   await open(page, 'tests-pass.json');
-  assert.match(await page.textContent('[data-role=self-test]'), /Self-test passed: 1 of 1 cases\..*17 shipped cases \(rates and PK\) are for the default library/s);
+  assert.match(await page.textContent('[data-role=self-test]'), /Self-test passed: 1 of 1 cases\..*17 shipped cases \(rates, PK\) are for the default library/s);
   await open(page, 'tests-fail.json');
   const text = await page.textContent('[data-role=self-test]');
   assert.match(text, /SELF-TEST FAILED: 1 of 1 cases failed/);

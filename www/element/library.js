@@ -36,7 +36,7 @@ function fetchSameOrigin(source) {
     return Promise.reject(failure(say('library.notSameOrigin', { source })));
   }
   if (!fetched.has(url.href)) {
-    fetched.set(url.href, fetch(url.href, { credentials: 'same-origin', cache: 'no-cache' }).then((r) => {
+    fetched.set(url.href, fetch(url.href, { cache: 'no-cache' }).then((r) => {
       if (!r.ok) throw failure(say('library.httpError', { source, status: r.status }));
       return r.text();
     }, (e) => { throw failure(say('library.fetchFailed', { source, error: e.message })); }));
