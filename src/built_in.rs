@@ -5,9 +5,7 @@
 //! the built-in one through the same path as a clinic's.
 
 mod pk_models {
-    use crate::pk::*;
-    use std::borrow::Cow;
-    type Value = Library;
+    type Value = crate::pk::Library;
     include!(concat!(env!("OUT_DIR"), "/pk_models.rs"));
 }
 

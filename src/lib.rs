@@ -2,6 +2,9 @@
 //! patient, a protocol and a concentration into pump-ready numbers with
 //! guardrails. `wasm` is the only module that knows about JavaScript.
 
+// The PK model static that build.rs writes names `alloc::borrow::Cow` (databake).
+extern crate alloc;
+
 pub mod alert;
 // The PK model file as a Rust value (build.rs).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

@@ -4,7 +4,7 @@
 
 use super::solve::Modes;
 use crate::error::{PlanError, Result};
-/// Borrowed in the static build.rs writes, owned when the file is read.
+/// Borrowed in the static build.rs writes (databake), owned when the file is read.
 pub type Text = std::borrow::Cow<'static, str>;
 pub type List<T> = std::borrow::Cow<'static, [T]>;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ const FIELD: &str = "pkModels";
 
 /// The whole model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Library {
     pub version: Text,
@@ -30,6 +31,7 @@ pub struct Library {
 
 /// A population orientation band; `low == high` is a single level ("about").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Band {
     pub id: Text,
@@ -41,6 +43,7 @@ pub struct Band {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ValidRange {
     pub min: f64,
@@ -56,6 +59,7 @@ impl ValidRange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Model {
     pub id: Text,
@@ -73,6 +77,7 @@ pub struct Model {
 
 /// ke0 with its source: it belongs to the model it was estimated with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EffectSite {
     pub ke0_per_min: f64,
@@ -84,6 +89,7 @@ pub struct EffectSite {
 /// The two ways the spec states a model. Optional members absent = fewer
 /// compartments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Parameters {
     /// V1 per kg and micro rate constants per minute (weight-independent).
