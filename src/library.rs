@@ -53,6 +53,19 @@ impl<'de> serde::de::DeserializeSeed<'de> for Bounded {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+impl Library {
+    /// The library shipped with the planner.
+    pub fn default_library() -> Result<Library, FieldErrors> {
+        from_json(DEFAULT_LIBRARY_JSON)
+    }
+
+    /// Reads and checks a library file, a clinic's own or the default.
+    pub fn from_json(text: &str) -> Result<Library, FieldErrors> {
+        from_json(text)
+    }
+}
+
 /// The refusal of a text that is not JSON (or exceeds [`LIMITS`]).
 pub fn not_json(why: &str) -> FieldErrors {
     let message = format!("The library is not valid JSON: {why}.");

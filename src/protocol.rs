@@ -4,12 +4,11 @@
 //! and a clinic's alike): a broken library is a list of problems naming
 //! their paths, never a panic and never a silently wrong dose.
 
-#[cfg(not(target_arch = "wasm32"))]
-use crate::error::FieldErrors;
 // Deserialize only for the timeline's input, which tests write as JSON.
 use serde::{Deserialize, Serialize};
 
-/// The shipped library file. Native code reads it with `Library::from_json`;
+/// The shipped library file. Native code reads it with `Library::from_json`
+/// (in `crate::library`, which reads every library);
 /// the page carries the same text and reads it at start through the same
 /// path as a clinic's (`KetaminePlanner.useLibrary`).
 pub const DEFAULT_LIBRARY_JSON: &str = include_str!("../data/library.json");
@@ -268,19 +267,6 @@ pub struct Protocol {
 }
 
 impl Library {
-    /// The library shipped with the planner.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn default_library() -> Result<Library, FieldErrors> {
-        Library::from_json(DEFAULT_LIBRARY_JSON)
-    }
-
-    /// Reads and checks a library file, a clinic's own or the default
-    /// (`crate::library`, the one way in).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn from_json(text: &str) -> Result<Library, FieldErrors> {
-        crate::library::from_json(text)
-    }
-
     pub fn drug(&self, id: &str) -> Option<&Drug> {
         self.drugs.iter().find(|d| d.id == id)
     }
