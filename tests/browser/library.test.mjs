@@ -190,16 +190,21 @@ test('library="clinic-library.json": fetched once for two elements, under connec
   await q.close();
 });
 
-test('useLibrary under running elements rebuilds them on the new library and keeps their inputs', async () => {
+test('useLibrary under running elements rebuilds them on the new library and keeps their inputs and course record', async () => {
   const { page: p } = await openPage(browser.context, offlineUrl);
   const el = planner(p);
   await el.choose('protocol', 'walter-reed-outpatient');
   await el.type('weightKg', '100');
   await el.type('concentrationMgPerMl', '1');
   assert.equal(await el.text('mlPerHour'), '120 mL/h');
+  await el.type('start', '2026-12-07T08:00');
+  await el.el('[data-action=record-course]').click();
+  const counts = () => el.el('[data-role=record-review] p.hint:last-child').textContent();
+  assert.equal(await counts(), 'In the record: courses 1, sessions given 0, assessments 0.');
   await p.evaluate((text) => window.KetaminePlanner.useLibrary(text), clinic);
   assert.equal(await el.field('weightKg').inputValue(), '100');
   assert.equal(await el.text('mlPerHour'), '100 mL/h');
   assert.match(await el.text('libraryVersion'), /clinic-2026\.12/);
+  assert.equal(await counts(), 'In the record: courses 1, sessions given 0, assessments 0.', 'the course record is kept');
   await p.close();
 });
