@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { launch, openPage, assertClean, planner, root, offlineUrl } from './helpers.mjs';
 import { startServer, CSP_WITH_LIBRARY_URL } from '../../scripts/serve.mjs';
 
@@ -117,6 +118,25 @@ test('useLibrary lists several problems at once: soft limit not below hard, at i
   }, JSON.stringify(lib));
   assert.deepEqual(cross, [['/version', 'required'], ['/drugs/0/softMgPerKgPerHour', 'soft_not_below_hard']]);
   await p.close();
+});
+
+test('library="#id" on the offline file opened from disk, and on a page under the strict CSP (connect-src \'none\')', async () => {
+  // The offline file with the clinic's library pasted in, as a clinic would.
+  const offline = readFileSync(join(root, 'dist/ketamine-planner.html'), 'utf8')
+    .replace('<ketamine-planner heading-level="1">', () => `${inline('clinic-lib', clinic)}<ketamine-planner heading-level="1" library="#clinic-lib">`);
+  assert.ok(offline.includes('library="#clinic-lib"'), 'the offline template changed');
+  writeFileSync(join(dir, 'offline-clinic.html'), offline);
+  const fileUrl = pathToFileURL(join(dir, 'offline-clinic.html')).href;
+  for (const url of [fileUrl, new URL('/clinic/inline.html', strict.url).href]) {
+    const { page: p, log } = await openPage(browser.context, url);
+    const el = planner(p);
+    await el.choose('protocol', 'walter-reed-outpatient');
+    await el.type('weightKg', '100');
+    await el.type('concentrationMgPerMl', '1');
+    assert.equal(await el.text('mlPerHour'), '100 mL/h', url);
+    await assertClean(p, log, [url, new URL('/dist/ketamine-planner.js', strict.url).href]);
+    await p.close();
+  }
 });
 
 test('library="#id": the inline library plans, and the header and the printed sheet carry its version and hash', async () => {
