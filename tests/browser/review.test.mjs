@@ -141,5 +141,9 @@ test('the review sheet needs two different names, then prints them with the vers
   assert.ok(printed.includes(sha(oneChange)), printed);
   assert.equal(await page.isVisible('#sheet'), true);
   assert.equal(await page.isVisible('#print'), false, 'buttons are not printed');
+  // Every printed page names the library and its hash (page margin boxes).
+  const header = await page.evaluate(() => document.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n'));
+  assert.match(header, new RegExp(`@top-left \\{ content: "Library review: 2026\\.11\\.1 \\(SHA-256 ${sha(oneChange).slice(0, 8)}\\), reviewed by A\\. Pharmacist, approved by B\\. Physician"`));
+  assert.match(header, /counter\(page\).*counter\(pages\)/);
   await page.close();
 });

@@ -49,7 +49,7 @@ function cssString(text) {
  * in a shadow root's, so this is one small constructed sheet added to the
  * document (a strict style-src does not block it) and rewritten only when
  * its text changes. */
-class PageHeader {
+export class PageHeader {
   constructor() { this.sheet = null; this.css = ''; }
 
   set(left, right, mode) {

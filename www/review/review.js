@@ -9,9 +9,12 @@ import { KetaminePlanner, ready } from '../element/engine.js';
 import { html, render } from '../element/html.js';
 import { lookup, nowStamp, today } from '../element/text.js';
 import { showSelfTest, shown } from '../element/self-test.js';
+import { PageHeader } from '../element/print.js';
 import { differences } from './diff.js';
 
 const say = (path, vars) => lookup(TEXT, path, vars);
+/** Every printed page names the library reviewed and its page number (the planner's own page header). */
+const pageHeader = new PageHeader();
 const $ = (sel) => document.querySelector(sel);
 
 /** The library under review: { name, text, lib } once a file was valid. */
@@ -139,6 +142,7 @@ function printSheet() {
   if (reviewer.toLowerCase() === approver.toLowerCase()) return refuse(say('sign.sameName'), $('#approver'));
   msg.textContent = '';
   const date = $('#sign-date').value || today();
+  pageHeader.set(say('sign.header', { version: current.lib.version, hash: current.lib.sha256.slice(0, 8), reviewer, approver }), say('sign.planner', { planner: KetaminePlanner.version }), 'sheet');
   render($('#sheet'), html`<table class="signoff"><tbody>
 <tr><th scope="row">${TEXT.sign.reviewer}</th><td data-field="reviewer">${reviewer}</td><th scope="row">${TEXT.sign.signature}</th><td class="blank"></td><th scope="row">${TEXT.sign.date}</th><td>${date}</td></tr>
 <tr><th scope="row">${TEXT.sign.approver}</th><td data-field="approver">${approver}</td><th scope="row">${TEXT.sign.signature}</th><td class="blank"></td><th scope="row">${TEXT.sign.date}</th><td>${date}</td></tr>
