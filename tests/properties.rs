@@ -214,6 +214,36 @@ fn generated_requests_reach_the_planner() {
     );
 }
 
+/// Every leaf's JSON pointer in `v`.
+fn leaves(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| leaves(x, format!("{at}/{i}"), out)),
+        _ => out.push(at),
+    }
+}
+
+/// A value of any JSON type to put in place of a file's leaf.
+fn any_leaf() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    prop_oneof![
+        number().prop_map(|n| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)),
+        ".{0,12}".prop_map(Value::String),
+        Just(Value::Null),
+        Just(Value::Bool(true)),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({"x": 1})),
+        Just(Value::String("2026-13-40".into())),
+        Just(Value::String("25:61".into())),
+    ]
+}
+
 /// Opening a course record never panics: the three-course record with one of
 /// its values replaced by an arbitrary one (any JSON type, any number) is
 /// either refused with a `PlanError` naming a path, or reviewed.
@@ -224,35 +254,12 @@ fn reviewing_any_course_record_never_panics() {
     use serde_json::Value;
     let lib = Library::default_library().unwrap();
     let base: Value = serde_json::from_str(include_str!("course-record.json")).unwrap();
-    // Every leaf's JSON pointer.
-    fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
-        match v {
-            Value::Object(m) => m
-                .iter()
-                .for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .for_each(|(i, x)| leaves(x, format!("{at}/{i}"), out)),
-            _ => out.push(at),
-        }
-    }
     let mut paths = Vec::new();
     leaves(&base, String::new(), &mut paths);
-    let replacement = prop_oneof![
-        number().prop_map(|n| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)),
-        ".{0,12}".prop_map(Value::String),
-        Just(Value::Null),
-        Just(Value::Bool(true)),
-        Just(serde_json::json!([])),
-        Just(serde_json::json!({"x": 1})),
-        Just(Value::String("2026-13-40".into())),
-        Just(Value::String("25:61".into())),
-    ];
     let mut runner = TestRunner::default();
     runner
         .run(
-            &(prop::sample::select(paths), replacement),
+            &(prop::sample::select(paths), any_leaf()),
             |(path, value)| {
                 let mut v = base.clone();
                 *v.pointer_mut(&path).unwrap() = value;
@@ -265,6 +272,50 @@ fn reviewing_any_course_record_never_panics() {
                     Err(e) => prop_assert!(
                         e.is_some_and(|e| e.field.starts_with('/') && !e.message.is_empty())
                     ),
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+/// Reading a clinic's library never panics: the shipped library with one
+/// value replaced by an arbitrary one is refused with every problem at a
+/// JSON Pointer and a message, or it reads, and then each of its protocols
+/// plans (or is refused) for a 70 kg adult without a panic.
+#[test]
+fn reading_any_edited_library_never_panics() {
+    use serde_json::Value;
+    let base: Value =
+        serde_json::from_str(ketamine_planner::protocol::DEFAULT_LIBRARY_JSON).unwrap();
+    let mut paths = Vec::new();
+    leaves(&base, String::new(), &mut paths);
+    let mut runner = TestRunner::default();
+    runner
+        .run(
+            &(prop::sample::select(paths), any_leaf()),
+            |(path, value)| {
+                let mut v = base.clone();
+                *v.pointer_mut(&path).unwrap() = value;
+                match Library::from_json(&v.to_string()) {
+                    Ok(lib) => {
+                        for p in &lib.protocols {
+                            let req = PlanRequest::from_json(&format!(
+                                r#"{{"protocol": "{}", "patient": {{"weightKg": 70}}, "concentrationMgPerMl": 1}}"#,
+                                p.id
+                            ));
+                            if let Ok(req) = req {
+                                let _ = plan(&lib, &req);
+                            }
+                        }
+                    }
+                    Err(all) => {
+                        prop_assert!(!all.is_empty());
+                        for e in all.iter() {
+                            prop_assert!(e.field.is_empty() || e.field.starts_with('/'), "{}", e.field);
+                            prop_assert!(!e.message.is_empty() && !e.code.is_empty());
+                        }
+                    }
                 }
                 Ok(())
             },
