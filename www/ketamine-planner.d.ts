@@ -392,7 +392,7 @@ export interface KetaminePlannerElement extends HTMLElement {
   headingLevel: string | null;
   /** library: "#id" of an inline <script type="application/json">, or a same-origin URL (fetched once); nothing is planned until it loads. */
   library: string | null;
-  /** A link to the current inputs (URL fragment: planner and library versions,
+  /** A link to the current inputs (URL fragment: planner version, library version and hash,
    * the rate they gave; never acknowledgements). Opening it restores them. */
   readonly permalink: string;
   /** Prints the bedside sheet, the patient handout or the bag or syringe label. */

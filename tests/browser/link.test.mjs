@@ -3,7 +3,9 @@
 // link from another library version, and 50 corrupted links refused whole.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, assertClean, planner, offlineUrl } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, openPage, assertClean, planner, offlineUrl, root } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -81,6 +83,16 @@ test('a link from another library version says what changes and applies nothing 
   assert.equal(await p.text('mlPerHour'), '24.5 mL/h');
   await assertClean(page, log, [offlineUrl, url]);
   await page.close();
+  // The same version with other contents (another hash) is another library too.
+  const version = JSON.parse(readFileSync(join(root, 'data/library.json'), 'utf8')).version;
+  const same = b64url(JSON.stringify({ schema: 'ketamine-planner/link@1', planner: '0.1.0', library: `${version} (SHA-256 deadbeef)`, rate: '30 mL/h',
+    form: { protocol: 'schwartzman-2009', weightKg: '70', concentrationMgPerMl: '1' } }));
+  const { page: twin } = await openPage(browser.context, `${offlineUrl}#plan=${same}.${fnv(same)}`);
+  const note = await planner(twin).el('[data-role=link-text]').textContent();
+  assert.ok(note.includes(`library ${version} (SHA-256 deadbeef) (pump rate then: 30 mL/h)`), note);
+  assert.match(note, /planner's library [\d.]+ \(SHA-256 [0-9a-f]{8}\) the same inputs give: 24\.5 mL\/h/);
+  assert.equal(await planner(twin).field('protocol').inputValue(), '', 'nothing applied yet');
+  await twin.close();
 });
 
 test('50 cut, altered or foreign links restore nothing and say why', async () => {

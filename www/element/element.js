@@ -199,10 +199,13 @@ export class KetaminePlannerElement extends HTMLElement {
     this._course = new Course();
     this._preview = new Preview(KetaminePlanner, pk);
     this._clock = new Clock(KetaminePlanner);
-    this._paper = new Paper(version, `${lib.version} ${libraryHash()}`);
-    // Read once: the library never changes under a running element, and
-    // library() serialises all of it across the wasm boundary.
-    this._versions = { planner: version, library: lib.version };
+    // Read once: a library change rebuilds the element, and library()
+    // serialises all of it across the wasm boundary. `named` is the version
+    // with its hash: what the sheet prints and a link is checked against, so
+    // two libraries of one version are told apart.
+    const named = `${lib.version} ${libraryHash()}`;
+    this._paper = new Paper(version, named);
+    this._versions = { planner: version, library: lib.version, named };
     this._record = new CourseRecord(KetaminePlanner, this._versions, {
       current: () => ({ plan: this._plan, request: this._request }),
       // The next course's inputs from the record: the previous end filled in, the start left to the clinician.
@@ -320,7 +323,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       this._linkNote(say('link.invalid', { error: wrong ? wrong[0] : check.error.message }));
       return;
     }
-    const { library } = this._versions;
+    const library = this._versions.named;
     if (link.library !== library) {
       const first = check.plan && check.plan.levels && check.plan.levels[0];
       this._pendingLink = link;

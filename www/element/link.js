@@ -1,6 +1,6 @@
 /* The permalink (issue 12): the inputs as typed, in the URL fragment, which
- * browsers never send to a server, with the planner and library versions and
- * the pump rate they gave, so a colleague can open the same plan for the
+ * browsers never send to a server, with the planner version, the library's
+ * version and hash ("2026.11.1 (SHA-256 0a6d4619)") and the pump rate they gave, so a colleague can open the same plan for the
  * independent double-check. Never the patient's name (there is none in the
  * inputs) and never the acknowledgements: whoever opens the link
  * acknowledges for themselves. A checksum refuses a cut or altered link
@@ -31,7 +31,7 @@ function fromBase64Url(text) {
 
 /** The link's fragment for these inputs. */
 export function encodeLink(form, versions, rate) {
-  const payload = toBase64Url(JSON.stringify({ schema: SCHEMA, planner: versions.planner, library: versions.library, rate, form }));
+  const payload = toBase64Url(JSON.stringify({ schema: SCHEMA, planner: versions.planner, library: versions.named, rate, form }));
   return PREFIX + payload + '.' + checksum(payload);
 }
 
