@@ -11,6 +11,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, root } from './helpers.mjs';
 
+const AXE = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+/** axe-core's violations (evaluated through the DevTools protocol, so the page's CSP does not block it). */
+async function axeViolations(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
 const reviewUrl = pathToFileURL(join(root, 'dist/library-review.html')).href;
 const shipped = readFileSync(join(root, 'data/library.json'), 'utf8');
 const sha = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -145,5 +154,17 @@ test('the review sheet needs two different names, then prints them with the vers
   const header = await page.evaluate(() => document.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n'));
   assert.match(header, new RegExp(`@top-left \\{ content: "Library review: 2026\\.11\\.1 \\(SHA-256 ${sha(oneChange).slice(0, 8)}\\), reviewed by A\\. Pharmacist, approved by B\\. Physician"`));
   assert.match(header, /counter\(page\).*counter\(pages\)/);
+  await page.close();
+});
+
+test('axe-core: no violation, best practice included, empty, with a library open, refused, and dark', async () => {
+  const { page } = await openReview();
+  assert.deepEqual(await axeViolations(page), [], 'empty');
+  await open(page, 'tests-fail.json');
+  assert.deepEqual(await axeViolations(page), [], 'a library open, its failing case shown');
+  await open(page, 'broken.json');
+  assert.deepEqual(await axeViolations(page), [], 'a file refused');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await axeViolations(page), [], 'dark');
   await page.close();
 });

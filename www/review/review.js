@@ -185,11 +185,11 @@ function markup() {
 <label class="button">${TEXT.compare}<input type="file" id="compare-file" accept=".json,application/json"></label>
 <button type="button" id="compare-built-in">${TEXT.compareBuiltIn}</button></div><p class="hint">${TEXT.drop}</p>
 <p id="status" role="status" class="msg"></p><div id="problems"></div></header>
-<main id="review"></main>
-<section class="sign"><h2>${TEXT.headings.signoff}</h2><p>${TEXT.sign.intro}</p>
+<main><div id="review"></div>
+<section class="sign" aria-labelledby="sign-heading"><h2 id="sign-heading">${TEXT.headings.signoff}</h2><p>${TEXT.sign.intro}</p>
 <div class="row"><label>${TEXT.sign.reviewer}<input id="reviewer" autocomplete="off"></label><label>${TEXT.sign.approver}<input id="approver" autocomplete="off"></label>
 <label>${TEXT.sign.date}<input id="sign-date" type="date"></label></div>
-<button type="button" id="print">${TEXT.sign.print}</button><p id="sign-msg" role="alert" class="msg"></p><div id="sheet" class="print-only"></div></section>`);
+<button type="button" id="print">${TEXT.sign.print}</button><p id="sign-msg" role="alert" class="msg"></p><div id="sheet" class="print-only"></div></section></main>`);
 }
 
 markup();
