@@ -11,4 +11,5 @@ if [ "${KP_SKIP_BUILD:-0}" != 1 ]; then
 fi
 echo
 echo "Offline single file (no server needed):  file://$PWD/dist/ketamine-planner.html"
+echo "Protocol library review (offline too):    file://$PWD/dist/library-review.html"
 exec node scripts/serve.mjs --port "${PORT:-8417}"
