@@ -4,8 +4,8 @@
  * patient handout" and "Print bag or syringe label" swap it for theirs until
  * the dialog closes. Every page of the sheet and handout carries the patient
  * line, the plan status and "page N of M" in its margin (see PageHeader). */
-import { renderSVG } from 'uqr';
-import { html, render, setText, parseSvg } from './html.js';
+import { generate, correction } from 'lean-qr/nano';
+import { html, render, setText } from './html.js';
 import { TEXT, say, nowStamp, coreText, splitDateTime } from './text.js';
 import { handoutMarkup } from './handout.js';
 
@@ -37,6 +37,27 @@ function labelMarkup(plan) {
 ${plan.confirmed ? '' : html`<p class="l-status">${L.unconfirmed}</p>`}
 <table class="l-blanks"><tbody>${blank(L.patient)}${blank(L.prepared)}${blank(L.checked)}${blank(L.when)}${blank(L.expiry)}</tbody></table>
 <p class="l-foot">${say('label.foot', { protocol: plan.protocol.name || '' })}</p>`;
+}
+
+/** `text` as a QR code (lean-qr's nano encoder, error correction M): an SVG
+ * of one unit a module, dark modules as one path, on white with the standard
+ * quiet zone of 4 modules. Built as DOM, so no markup is parsed. */
+function qrSvg(text) {
+  const code = generate(text, { minCorrectionLevel: correction.M });
+  let dark = '';
+  for (let y = 0; y < code.size; y++) {
+    for (let x = 0; x < code.size; x++) if (code.get(x, y)) dark += `M${x + 4} ${y + 4}h1v1h-1z`;
+  }
+  const n = code.size + 8;
+  const svg = svgNode('svg', { viewBox: `0 0 ${n} ${n}`, 'shape-rendering': 'crispEdges', 'aria-hidden': 'true' });
+  svg.append(svgNode('rect', { width: n, height: n, fill: '#fff' }), svgNode('path', { d: dark, fill: '#000' }));
+  return svg;
+}
+
+function svgNode(name, attributes) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', name);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+  return el;
 }
 
 /** A CSS string token: quotes and backslashes escaped, line breaks as spaces. */
@@ -97,7 +118,12 @@ export class Paper {
   showQr(link) {
     if (link === this.qrLink) return;
     this.qrLink = link;
-    const svg = link ? parseSvg(renderSVG(link, { ecc: 'M', border: 4 })) : null;
+    let svg = null;
+    try {
+      svg = link ? qrSvg(link) : null;
+    } catch (e) {
+      console.error('ketamine-planner: the link does not fit in a QR code', e); // the sheet prints without one
+    }
     this.qr.replaceChildren(...(svg ? [svg] : []));
   }
 
