@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Screenshots of the offline calculator to look at (desktop 1280, phone 375,
-// the bedside sheet and the patient handout as PDF and as print-media PNGs),
+// the bedside sheet, the patient handout, the session monitoring record and the
+// bag label as PDF and as print-media PNGs),
 // with a filled-in example plan, and a 10-session course (schwartzman-2009).
 //   node scripts/screenshots.mjs [outdir]      (default .bench/shots)
 //   KP_PROTOCOL=getson-inpatient KP_WEIGHT=110 KP_START=2026-12-07T08:00 ... to vary the example
@@ -32,7 +33,7 @@ const context = await chromium.launchPersistentContext(profile, {
     '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 
-async function shoot(name, width, { print = false, handout = false, ack = true, input = example } = {}) {
+async function shoot(name, width, { print = false, alone = '', ack = true, input = example } = {}) {
   const page = await context.newPage({});
   await page.setViewportSize({ width, height: 900 });
   page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
@@ -53,27 +54,30 @@ async function shoot(name, width, { print = false, handout = false, ack = true, 
     all.replaceSync('.ext { content-visibility: visible !important; }');
     h.shadowRoot.adoptedStyleSheets = [...h.shadowRoot.adoptedStyleSheets, all];
   });
-  if (handout) {
-    // The button as a person uses it; the print dialog itself is stubbed out.
+  if (alone) {
+    // The button as a person uses it (handout, label, monitoring); the print dialog itself is stubbed out.
     await page.evaluate(() => { window.print = () => {}; });
-    await p('[data-action=print-handout]').click();
+    await p(`[data-action=print-${alone}]`).click();
   }
-  if (print || handout) await page.emulateMedia({ media: 'print' });
+  if (print || alone) await page.emulateMedia({ media: 'print' });
   // The PNG first: printing to PDF fires afterprint, which puts the element
   // back to the bedside sheet.
   await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
-  if (print || handout) await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4', printBackground: true });
+  if (print || alone) await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4', printBackground: true });
   await page.close();
-  console.log(`wrote ${join(out, name)}.png${print || handout ? ' and .pdf' : ''}`);
+  console.log(`wrote ${join(out, name)}.png${print || alone ? ' and .pdf' : ''}`);
 }
 
 await shoot('desktop-1280', 1280);
 await shoot('phone-375', 375, { ack: false });
 await shoot('print', 794, { print: true });
-await shoot('handout', 794, { handout: true });
+await shoot('handout', 794, { alone: 'handout' });
 await shoot('course-desktop-1280', 1280, { input: course });
 await shoot('course-print', 794, { print: true, input: course });
-await shoot('course-handout', 794, { handout: true, input: course });
-await shoot('inpatient-handout', 794, { handout: true, input: { protocol: 'getson-inpatient', weightKg: '70', concentrationMgPerMl: '1', start: '2026-12-07T08:00' } });
+await shoot('course-handout', 794, { alone: 'handout', input: course });
+await shoot('inpatient-handout', 794, { alone: 'handout', input: { protocol: 'getson-inpatient', weightKg: '70', concentrationMgPerMl: '1', start: '2026-12-07T08:00' } });
+await shoot('monitoring', 794, { alone: 'monitoring' });
+await shoot('inpatient-monitoring', 794, { alone: 'monitoring', input: { protocol: 'getson-inpatient', weightKg: '70', concentrationMgPerMl: '1', start: '2026-12-07T08:00' } });
+await shoot('label', 794, { alone: 'label' });
 await context.close();
 rmSync(profile, { recursive: true, force: true });

@@ -395,8 +395,8 @@ export interface KetaminePlannerElement extends HTMLElement {
   /** A link to the current inputs (URL fragment: planner version, library version and hash,
    * the rate they gave; never acknowledgements). Opening it restores them. */
   readonly permalink: string;
-  /** Prints the bedside sheet, the patient handout or the bag or syringe label. */
-  print(mode: 'sheet' | 'handout' | 'label'): void;
+  /** Prints the bedside sheet, the patient handout, the bag or syringe label or the session monitoring record. */
+  print(mode: 'sheet' | 'handout' | 'label' | 'monitoring'): void;
 }
 
 declare global {

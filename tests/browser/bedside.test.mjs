@@ -329,3 +329,52 @@ test('the bag label prints on its own: drug, mg, volume, concentration and the b
   await p.el('[data-action=print-label]').click();
   assert.match((await printed(page, 'label-unconfirmed')).join(' ').replace(/\s+/g, ' '), /PLAN UNCONFIRMED: do not give/);
 }));
+
+test('the monitoring record prints on its own: a row at each clock time, blanks for the vitals, the discharge checklist', () => onOffline(async (p, page) => {
+  await walterReed(p, '96');
+  await page.evaluate(() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; });
+  // No start time (the field starts at today, 09:00; cleared here): nothing to print the clock times from, and it says so.
+  await p.type('start', '');
+  await p.el('[data-action=print-monitoring]').click();
+  assert.match((await printed(page, 'monitoring-no-start')).join(' '), /enter the first session's date and time/);
+  await p.type('start', '2026-12-07T08:00');
+  await p.el('[data-action=print-monitoring]').click();
+  assert.equal(await page.evaluate(() => window.__printed), 2);
+  let pages = await printed(page, 'monitoring-unconfirmed');
+  assert.equal(pages.length, 1, `${pages.length} pages`);
+  let t = pages[0].replace(/\s+/g, ' ');
+  assert.match(t, /Patient: _+ · 96 kg · first session 2026-12-07 · Walter Reed .*PLAN UNCONFIRMED · page 1 of 1/);
+  assert.match(t, /Session monitoring record: session 1 of 1, Monday 7 December 2026/);
+  assert.match(t, /PLAN UNCONFIRMED: do not give/);
+  for (const c of ['Blood pressure (mmHg)', 'Heart rate (/min)', 'SpO2 (%)', 'Sedation (UMSS 0 to 4)', 'Pump (mL/h)', 'Initials']) {
+    assert.ok(t.includes(c) || pages[0].includes(c.split(' ')[0]), c);
+  }
+  // Arrival 30 min before the 08:00 start; the vital signs every 15 min from 08:15 to 12:00
+  // (4 h x 4 = 16 rows); the 4 h infusion stops at 12:00; 2 h of observation: discharge at 14:00.
+  const times = [...pages[0].matchAll(/^\s*(\d\d:\d\d)\s/gm)].map((m) => m[1]);
+  const vitals = Array.from({ length: 16 }, (_, i) => { const m = 8 * 60 + 15 * (i + 1); return `${String(m / 60 | 0).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`; });
+  assert.deepEqual(times, ['07:30', '08:00', ...vitals, '12:00', '14:00']);
+  assert.match(t, /08:00 Start infusion: 120 mg\/h = 60 mL\/h/);
+  assert.match(t, /Observation of 2 h after the infusion completed \(earliest 14:00\)/);
+  assert.match(t, /No driving for 24 hours: told to the patient and the companion/);
+  assert.match(t, /Discharged at _+ by _+/);
+  assert.doesNotMatch(t, /Independent double-check|Volume to be infused/, 'the record alone, not the sheet');
+  // Acknowledged: the status line says so, no UNCONFIRMED line.
+  await p.el('[data-field=alerts] input[name=acknowledged]').check();
+  await p.el('[data-action=print-monitoring]').click();
+  t = (await printed(page, 'monitoring-confirmed')).join(' ').replace(/\s+/g, ' ');
+  assert.match(t, /plan confirmed · page 1 of 1/);
+  assert.doesNotMatch(t, /UNCONFIRMED/);
+  // A 10-session series: a page for each session, each with its own date.
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('concentrationMgPerMl', '1');
+  await p.type('sessions', '10');
+  await p.el('[data-action=print-monitoring]').click();
+  pages = await printed(page, 'monitoring-course');
+  assert.equal(pages.length, 10, `${pages.length} pages`);
+  // Monday 7 December, then the next day (the series runs on consecutive days).
+  t = pages[1].replace(/\s+/g, ' ');
+  assert.match(t, /Schwartzman 2009 .*plan confirmed · page 2 of 10/);
+  assert.match(t, /Session monitoring record: session 2 of 10, Tuesday 8 December 2026/);
+  assert.match(t, /07:45 Premedication/);
+}));

@@ -52,7 +52,7 @@ function headerMarkup(lib, version) {
 <p class="use"><b>${TEXT.intendedUse.lead}</b> ${TEXT.intendedUse.text}</p>
 <div class="actions"><button type="button" class="skip" data-action="results">${TEXT.skip}</button>
 <button type="button" data-action="print">${TEXT.actions.print}</button><button type="button" data-action="print-handout">${TEXT.actions.handout}</button>
-<button type="button" data-action="print-label">${TEXT.actions.label}</button>
+<button type="button" data-action="print-label">${TEXT.actions.label}</button><button type="button" data-action="print-monitoring">${TEXT.actions.monitoring}</button>
 <button type="button" data-action="copy-link">${TEXT.actions.copyLink}</button></div>
 <div class="link-note" data-role="link-note" role="status" hidden><p data-role="link-text"></p>
 <input type="text" readonly data-role="link-copy" aria-label="${TEXT.actions.copyLink}" hidden>
@@ -223,7 +223,8 @@ export class KetaminePlannerElement extends HTMLElement {
 <section class="results" data-state="empty" aria-label="${TEXT.actions.results}">${resultsMarkup(clockMarkup())}${courseMarkup()}${recordMarkup()}${previewMarkup()}${printMarkup()}</section></div>
 ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.version, version })}</footer>
 <article class="handout" data-role="handout" aria-hidden="true"></article>
-<article class="label" data-role="label" aria-hidden="true"></article>`);
+<article class="label" data-role="label" aria-hidden="true"></article>
+<article class="monitoring" data-role="monitoring" aria-hidden="true"></article>`);
     root.appendChild(wrap);
     this._container = wrap;
 
@@ -260,9 +261,8 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       const a = e.target.closest('[data-action]');
       if (!a) return;
       const action = a.getAttribute('data-action');
-      if (action === 'print') this.print('sheet');
-      else if (action === 'print-handout') this.print('handout');
-      else if (action === 'print-label') this.print('label');
+      // print, print-handout, print-label, print-monitoring
+      if (action.startsWith('print')) this.print(action.slice(6) || 'sheet');
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
       else if (action === 'copy-link') this._copyLink();
       else if (action === 'clock-start') this._clock.start();
@@ -402,8 +402,9 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._course.flush();
   }
 
-  /** Prints "sheet" (the bedside sheet), "handout" (the patient handout) or
-   * "label" (the bag or syringe label, on its own page). */
+  /** Prints "sheet" (the bedside sheet), "handout" (the patient handout),
+   * "label" (the bag or syringe label, on its own page) or "monitoring" (the
+   * session monitoring record, a page for each session). */
   print(mode) {
     this._paper.setMode(mode);
     this._flushForPrint();

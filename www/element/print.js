@@ -1,12 +1,12 @@
 /* Paper: the bedside sheet (the results, a summary of the inputs, the
- * acknowledgements and the sign-off), the patient handout and the bag or
- * syringe label. The browser's own print command gives the sheet; "Print
- * patient handout" and "Print bag or syringe label" swap it for theirs until
- * the dialog closes. Every page of the sheet and handout carries the patient
+ * acknowledgements and the sign-off), the patient handout, the bag or
+ * syringe label and the session monitoring record. The browser's own print
+ * command gives the sheet; the other three print buttons swap it for theirs
+ * until the dialog closes. Every page but the label's carries the patient
  * line, the plan status and "page N of M" in its margin (see PageHeader). */
 import { generate, correction } from 'lean-qr/nano';
 import { html, render, setText } from './html.js';
-import { TEXT, say, nowStamp, coreText, splitDateTime } from './text.js';
+import { TEXT, say, nowStamp, coreText, splitDateTime, timeOn } from './text.js';
 import { handoutMarkup } from './handout.js';
 
 const R = TEXT.print;
@@ -37,6 +37,28 @@ function labelMarkup(plan) {
 ${plan.confirmed ? '' : html`<p class="l-status">${L.unconfirmed}</p>`}
 <table class="l-blanks"><tbody>${blank(L.patient)}${blank(L.prepared)}${blank(L.checked)}${blank(L.when)}${blank(L.expiry)}</tbody></table>
 <p class="l-foot">${say('label.foot', { protocol: plan.protocol.name || '' })}</p>`;
+}
+
+/** The session monitoring record, filled in at the bedside: a page for each
+ * session, a row for each event of its timeline (the vital signs every 15
+ * min among them) at its clock time, blanks for the vital signs, the pump
+ * rate and initials, and the discharge checklist. A form for each session
+ * day, so it prints on its own and the bedside sheet stays two pages. */
+function monitoringMarkup(plan) {
+  const M = TEXT.monitoring;
+  const sessions = (plan && plan.sessions) || [];
+  if (!sessions.length) return html`<p>${plan ? M.noStart : M.none}</p>`;
+  const blanks = M.columns.slice(2).map(() => html`<td></td>`);
+  return html`${sessions.map((s) => {
+    const [day] = splitDateTime(s.start);
+    const check = (text) => html`<li>${text}</li>`;
+    return html`<section><h2>${say('monitoring.title', { n: s.index, of: sessions.length, date: s.text.date })}</h2>
+${plan.confirmed ? '' : html`<p class="m-status">${TEXT.label.unconfirmed}</p>`}<p>${plan.protocol.monitoring}</p>
+<table><thead><tr>${M.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody>${s.events.map((e) => html`<tr><td>${timeOn(e.at, day)}</td><td>${e.label}</td>${blanks}</tr>`)}</tbody></table>
+<h3>${M.discharge}</h3><ul>${check(say('monitoring.checks.0', { observation: plan.text.observation, time: timeOn(s.dischargeEarliest, day) }))}${check(M.checks[1])}${check(M.checks[2])}${check(say('monitoring.checks.3', { noDriving: plan.text.noDriving }))}${check(M.checks[4])}</ul>
+<p>${M.signed}</p></section>`;
+  })}`;
 }
 
 /** `text` as a QR code (lean-qr's nano encoder, error correction M): an SVG
@@ -107,8 +129,12 @@ export class Paper {
     this.container = container;
     this.summary = root.querySelector('[data-role=inputs-summary]');
     this.printed = root.querySelector('[data-role=printed]');
-    this.handout = root.querySelector('[data-role=handout]');
-    this.label = root.querySelector('[data-role=label]');
+    // What prints on its own instead of the sheet, and how it is made.
+    this.alone = {
+      handout: [root.querySelector('[data-role=handout]'), (plan, stamp) => handoutMarkup(plan, say('handout.printed', { stamp, version: this.version, status: planStatus(plan) }))],
+      label: [root.querySelector('[data-role=label]'), labelMarkup],
+      monitoring: [root.querySelector('[data-role=monitoring]'), monitoringMarkup],
+    };
     this.qr = root.querySelector('[data-role=qr]');
     container.setAttribute('data-print', 'sheet');
   }
@@ -127,13 +153,12 @@ export class Paper {
     this.qr.replaceChildren(...(svg ? [svg] : []));
   }
 
-  /** "sheet", "handout" or "label": what the next print gives. */
+  /** "sheet", "handout", "label" or "monitoring": what the next print gives. */
   setMode(mode) {
-    this.mode = mode === 'handout' || mode === 'label' ? mode : 'sheet';
+    this.mode = mode in this.alone ? mode : 'sheet';
     this.container.setAttribute('data-print', this.mode);
-    // Once printed, the handout and the label are not kept in the page.
-    if (this.mode !== 'handout') render(this.handout, html``);
-    if (this.mode !== 'label') render(this.label, html``);
+    // Once printed, what prints alone is not kept in the page.
+    for (const [k, [el]] of Object.entries(this.alone)) if (k !== this.mode) render(el, html``);
   }
 
   /** Everything only paper shows, made just before printing (element.js
@@ -167,8 +192,9 @@ export class Paper {
     }), planStatus(plan), this.mode);
     const stamp = nowStamp();
     setText(this.printed, say('print.printed', { stamp, version: this.version, library: this.libraryVersion, status: planStatus(plan), fingerprint }));
-    render(this.handout, this.mode !== 'handout' ? html``
-      : handoutMarkup(plan, say('handout.printed', { stamp, version: this.version, status: planStatus(plan) })));
-    render(this.label, this.mode !== 'label' ? html`` : labelMarkup(plan));
+    if (this.mode in this.alone) {
+      const [el, markup] = this.alone[this.mode];
+      render(el, markup(plan, stamp));
+    }
   }
 }
