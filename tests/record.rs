@@ -275,3 +275,50 @@ fn a_session_across_midnight_keeps_its_clock_times_in_order() {
     assert_eq!(s.end.unwrap().to_string(), "2026-12-08T02:00");
     assert_eq!(s.vitals[0].at.to_string(), "2026-12-08T08:15");
 }
+
+#[test]
+fn the_response_chart_draws_courses_sessions_points_and_the_50_percent_lines() {
+    let svg = reviewed(&record()).chart_svg;
+    // Dates drawn: 2026-11-30 (first assessment) to 2027-04-16 (booster due
+    // ends), 137 days, padded by 137 / 30 = 4 days either side: 2026-11-26 to
+    // 2027-04-20, 145 days over the 688 px from x = 56 to x = 744, in whole
+    // pixels (rounded down).
+    for n in 1..=3 {
+        assert!(svg.contains(&format!(">Course {n}</text>")), "course {n}");
+    }
+    assert!(svg.contains(">Booster due</text>"));
+    // One mark for each session given (1 + 1 + 2), and the legend's.
+    assert_eq!(svg.matches(" l-4,7 h8 z").count(), 5);
+    // Course 1's baseline is 8 NRS and 40%: its 50% lines are NRS 4 at
+    // y = 194 - 4 / 10 x 150 = 134 and area 20% at y = 194 - 20 / 100 x 150
+    // = 164, from its start 2026-12-07 (x = 56 + 11 x 688 / 145 = 108.2) to
+    // course 2's start 2027-02-08 (x = 56 + 74 x 688 / 145 = 407.1).
+    assert!(svg.contains("<line x1=\"108\" x2=\"407\" y1=\"134\" y2=\"134\""));
+    assert!(svg.contains("<line x1=\"108\" x2=\"407\" y1=\"164\" y2=\"164\""));
+    // Every assessment is a point of the pain line; the first, 2026-11-30,
+    // at x = 56 + 4 x 688 / 145 = 74.98 and NRS 8: y = 194 - 8 / 10 x 150 = 74.
+    let pain = svg.split("<polyline points=\"").nth(1).unwrap();
+    let pain = &pain[..pain.find('"').unwrap()];
+    assert_eq!(pain.split(' ').count(), r_assessments());
+    assert!(pain.starts_with("74,74 "));
+    // The reductions as the page shows them, rounded by the core: 2.5 / 8 = 31.25% -> "31%".
+    let partial = &reviewed(&record()).assessments[4];
+    assert_eq!(
+        (
+            partial.text.pain_reduction.as_str(),
+            partial.text.area_reduction.as_str()
+        ),
+        ("31%", "30%")
+    );
+}
+
+fn r_assessments() -> usize {
+    record()["assessments"].as_array().unwrap().len()
+}
+
+#[test]
+fn an_empty_record_has_no_chart() {
+    let empty =
+        json!({ "schema": "ketamine-planner/course-record@1", "courses": [], "assessments": [] });
+    assert_eq!(reviewed(&empty).chart_svg, "");
+}

@@ -17,6 +17,8 @@ use crate::request::PlanRequest;
 use crate::timeline::RETREATMENT_MIN_DAYS;
 use serde::Serialize;
 
+mod chart;
+
 /// At least this reduction in pain or in area is a response (Walter Reed; S2).
 pub const RESPONDER_PERCENT: f64 = 50.0;
 /// At least this is a moderate, clinically meaningful change (D).
@@ -37,6 +39,8 @@ pub struct Review {
     pub booster_due: Option<BoosterDue>,
     pub ledger: Ledger,
     pub alerts: Vec<Alert>,
+    /// The response chart (`chart.rs`), "" when nothing is dated yet.
+    pub chart_svg: String,
     /// The next course's request: the last one, its previous course's end
     /// filled in and no start (the clinician enters it).
     pub next_request: Option<PlanRequest>,
@@ -56,6 +60,21 @@ pub struct AssessmentReview {
     /// `baseline`, `responder`, `partial`, `none`, `before_course` (earlier
     /// than the baseline) or `no_baseline` (the course has none).
     pub category: &'static str,
+    pub text: AssessmentText,
+}
+
+/// The reductions as the page shows them ("50%", "-25%" for more pain).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssessmentText {
+    pub pain_reduction: String,
+    pub area_reduction: String,
+}
+
+fn percent_text(p: Option<f64>) -> String {
+    p.map_or(String::new(), |p| {
+        format!("{}%", crate::numbers::format(p, 0))
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,6 +275,10 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
             pain_reduction_percent: pain,
             area_reduction_percent: area,
             category,
+            text: AssessmentText {
+                pain_reduction: percent_text(pain),
+                area_reduction: percent_text(area),
+            },
         });
     }
 
@@ -289,6 +312,17 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
         .collect();
 
     let booster_due = booster_due(&plans, &courses);
+    let chart_courses: Vec<chart::ChartCourse> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, (_, start, end))| chart::ChartCourse {
+            start: *start,
+            end: *end,
+            given: record.courses[i].sessions.iter().map(|s| s.date).collect(),
+            baseline: baselines[i].map(|b| (sorted[b].pain_nrs, sorted[b].pain_area_percent)),
+        })
+        .collect();
+    let chart_svg = chart::response_svg(&assessments, &chart_courses, booster_due.as_ref());
 
     // Ledger.
     let mut ledger_courses = Vec::new();
@@ -332,6 +366,7 @@ pub fn review(lib: &Library, record: &CourseRecord) -> Result<Review> {
             total_given_mg: total,
         },
         alerts: alerts(record, &plans),
+        chart_svg,
         next_request: record
             .courses
             .last()
