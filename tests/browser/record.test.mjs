@@ -4,7 +4,9 @@
 // file and reopened; bad entries and bad files refused with nothing lost.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openPage, assertClean, planner, focused, offlineUrl, root } from './helpers.mjs';
 
@@ -178,4 +180,80 @@ test('review() and parseDecimal() in the API: the categories of the shared recor
   assert.equal(r.total, 1118);
   assert.equal(r.parsed, 0.5);
   assert.deepEqual(r.refused, ['PlanError', 'givenMg', 'invalid_number']);
+});
+
+/** Opens the shared three-course record (tests/course-record.json) in a fresh page. */
+async function withFixture() {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await p.el('[data-role=record-file]').setInputFiles({ name: 'three.json', mimeType: 'application/json', buffer: Buffer.from(fixture) });
+  await page.waitForFunction(() => /Opened three\.json/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=record-status]').textContent));
+  return { page, log, p };
+}
+
+test('course record: the response chart, the booster window on the course calendar, and the follow-up summary on paper', async () => {
+  const { page, log, p } = await withFixture();
+  const chart = await page.locator('ketamine-planner').evaluate((h) => {
+    const svg = h.shadowRoot.querySelector('[data-role=record-chart] svg');
+    return svg && { title: svg.querySelector('title').textContent, texts: [...svg.querySelectorAll('text')].map((t) => t.textContent),
+      marks: svg.querySelectorAll('path[d$="l-4,7 h8 z"]').length, points: svg.querySelector('polyline').getAttribute('points').split(' ').length };
+  });
+  assert.ok(chart, 'the chart is drawn');
+  assert.match(chart.title, /^Response over time: pain \(NRS 0 to 10\) and area of pain \(%\) at 6 assessments, 3 courses/);
+  for (const t of ['Course 1', 'Course 2', 'Course 3', 'Booster due', '50% of baseline pain', '50% of baseline area']) assert.ok(chart.texts.includes(t), t);
+  // Four sessions given (one, one and two) plus the legend's mark; one point for each of the 6 assessments.
+  assert.equal(chart.marks, 5);
+  assert.equal(chart.points, 6);
+  // The record's booster window on the course calendar too, its basis said.
+  assert.equal(await p.el('[data-role=booster-due]').textContent(),
+    "Booster due (course record): 2027-04-02 to 2027-04-16. From the patient's own relief: a response was last seen 28 days after a course and was lost by 42 days.");
+  // The follow-up summary prints on its own: the responses, the chart and the ledger.
+  await p.el('[data-role=record-label]').fill('Clinic no. 4711');
+  await page.evaluate(() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; });
+  await p.el('[data-action=print-followup]').click();
+  assert.equal(await page.evaluate(() => window.__printed), 1);
+  const file = join(mkdtempSync(join(tmpdir(), 'kp-followup-')), 'followup.pdf');
+  writeFileSync(file, await page.pdf({ format: 'A4', printBackground: true }));
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+  assert.match(text, /Follow-up summary: response to ketamine infusions/);
+  // Its own page header: the record's patient label and the page, no plan status (it is not about the form's plan).
+  assert.match(text.split('\n')[0], /^ ?Follow-up summary · Patient: Clinic no\. 4711 page 1 of 1/);
+  assert.doesNotMatch(text, /NO VALID PLAN|UNCONFIRMED/);
+  assert.match(text, /2026-12-21 1 4 30% 50% 25% Responder/);
+  assert.match(text, /Given in all courses: 1,118 mg/);
+  assert.match(text, /Booster due: 2027-04-02 to 2027-04-16/);
+  assert.doesNotMatch(text, /Pump rate|Session given \(latest course\)/, 'only the summary prints');
+  assert.match(text, /50% of baseline pain/, 'the chart prints (its legend)');
+  await assertClean(page, log, [offlineUrl]);
+});
+
+test('session clock to the course record: "Vital signs now" adds the plan and today\'s session, then waits for the values at the time now', async () => {
+  const { page, log } = await openPage(browser.context, offlineUrl);
+  const p = planner(page);
+  await page.clock.setFixedTime(new Date('2026-12-07T09:00:00'));
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('weightKg', '70');
+  await p.type('concentrationMgPerMl', '1');
+  await p.type('start', '2026-12-07T09:00');
+  assert.equal(await p.el('[data-action=clock-vitals]').isVisible(), false, 'only while the clock runs');
+  await p.el('[data-action=clock-start]').click();
+  await page.clock.setFixedTime(new Date('2026-12-07T09:15:00'));
+  await p.el('[data-action=clock-vitals]').click();
+  assert.equal(await statusOf(p), "Course 1 added to the record. Today's session (2026-12-07, started 09:00) added to the record.");
+  assert.equal(await p.el('[data-entry=vitals] [name=time]').inputValue(), '09:15');
+  assert.equal((await focused(page)).name, 'systolic');
+  for (const [k, v] of Object.entries({ systolic: '126', diastolic: '80', heartRate: '72', spo2: '97', sedation: '1' })) await p.el(`[data-entry=vitals] [name=${k}]`).fill(v);
+  await p.el('[data-action=record-add-vitals]').click();
+  // A rate change 40 min later goes into the same session: nothing more is added.
+  await page.clock.setFixedTime(new Date('2026-12-07T09:55:00'));
+  await p.el('[data-action=clock-rateChange]').click();
+  assert.equal(await p.el('[data-entry=rateChange] [name=time]').inputValue(), '09:55');
+  await p.el('[data-entry=rateChange] [name=mlPerHour]').fill('20');
+  await p.el('[data-action=record-add-rateChange]').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), p.el('[data-action=record-save]').click()]);
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(saved.courses.length, 1);
+  assert.deepEqual(saved.courses[0].sessions, [{ date: '2026-12-07', start: '09:00',
+    vitals: [{ time: '09:15', systolic: 126, diastolic: 80, heartRate: 72, spo2: 97, sedation: 1 }], rateChanges: [{ time: '09:55', mlPerHour: 20 }] }]);
+  await assertClean(page, log, [offlineUrl]);
 });

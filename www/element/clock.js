@@ -16,6 +16,7 @@ export function clockMarkup() {
 <div class="control"><input id="f-clockStarted" type="datetime-local" data-role="clock-started-at" aria-describedby="e-clockStarted"></div>
 <p class="msg" id="e-clockStarted" data-role="clock-msg"></p></div>
 <button type="button" data-action="clock-stop" hidden>${K.stop}</button></div>
+<div class="actions" data-role="clock-record" hidden><button type="button" data-action="clock-vitals">${K.vitalsNow}</button><button type="button" data-action="clock-rateChange">${K.rateNow}</button><p class="hint">${K.recordHint}</p></div>
 <p class="hint" data-role="clock-note">${K.idle}</p>
 <dl class="clock-figures" data-role="clock-figures"></dl>
 <p class="sr-only" data-role="clock-announce" aria-live="polite"></p></section>`;
@@ -34,6 +35,7 @@ export class Clock {
     this.note = q('clock-note');
     this.figures = q('clock-figures');
     this.announce = q('clock-announce');
+    this.record = q('clock-record');
     this.started.addEventListener('input', () => this.tick());
   }
 
@@ -74,6 +76,7 @@ export class Clock {
     const usable = !!(this.plan && this.plan.confirmed && this.request);
     this.startButton.disabled = !usable;
     if (!this.running) {
+      this.record.hidden = true;
       setText(this.note, usable ? K.idle : K.needsPlan);
       render(this.figures, html``);
       return;
@@ -88,6 +91,7 @@ export class Clock {
     this.msg.className = error ? 'msg error' : 'msg';
     this.started.setAttribute('aria-invalid', error ? 'true' : 'false');
     setText(this.note, !usable ? K.notConfirmed : c ? [c.text.phase, c.text.note].filter(Boolean).join('. ') : '');
+    this.record.hidden = !c;
     const now = (d) => !!d && d.inMinutes === 0;
     const row = (label, due, value = due && due.text) => (value
       ? html`<div class="${now(due) ? 'due' : ''}"><dt>${label}</dt><dd>${value}</dd></div>` : '');

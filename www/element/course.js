@@ -13,7 +13,7 @@ export function courseMarkup() {
 <div class="scroll" tabindex="0" role="region" aria-labelledby="kp-course-title" data-role="calendar-wrap" hidden><table class="calendar"><thead><tr><th scope="col">${C.session}</th><th scope="col">${C.date}</th><th scope="col">${C.arrival}</th>
 <th scope="col">${C.infusion}</th><th scope="col">${C.discharge}</th><th scope="col" class="num">${C.planned}</th><th scope="col" class="num">${C.cumulative}</th></tr></thead>
 <tbody data-role="calendar"></tbody></table></div>
-<ul class="calendar-notes" data-role="calendar-notes"></ul>
+<ul class="calendar-notes" data-role="calendar-notes"></ul><p class="booster" data-role="booster-due" hidden></p>
 <p class="hint" data-role="timeline-empty">${C.empty}</p>
 <button type="button" data-action="ics" hidden>${TEXT.actions.ics}</button></div>`;
 }
@@ -28,6 +28,13 @@ export class Course {
     this.summary = q('cal-summary');
     this.empty = q('timeline-empty');
     this.icsButton = root.querySelector('[data-action=ics]');
+    this.boosterDue = q('booster-due');
+  }
+
+  /** The booster window the course record's review gives (its basis said), or none. */
+  showBoosterDue(due) {
+    setText(this.boosterDue, due ? say('course.boosterDue', { from: due.from, to: due.to, basis: due.text }) : '');
+    this.boosterDue.hidden = !due;
   }
 
   show(plan, canExport) {
@@ -36,8 +43,8 @@ export class Course {
     render(this.calendar, html`${sessions.map((s) => {
       const st = s.text || {};
       const day = splitDateTime(s.start)[0];
-      return html`<tr class="session"><th scope="row">${s.index}</th>
-<td data-label="${C.date}"><span class="wd">${s.weekday || ''}</span> ${day}</td>
+      return html`<tr class="session"><th scope="row" data-label="${C.session}">${s.index}</th>
+<td><span class="wd">${s.weekday || ''}</span> ${day}</td>
 <td data-label="${C.arrival}">${timeOn(s.arrival, day)}</td>
 <td data-label="${C.infusion}">${say('course.to', { from: splitDateTime(s.start)[1], to: timeOn(s.end, day) })}</td>
 <td data-label="${C.discharge}">${timeOn(s.dischargeEarliest, day)}</td>${s.plannedMg == null

@@ -214,6 +214,8 @@ export class KetaminePlannerElement extends HTMLElement {
         this._compute();
         this._form.inputs.start.focus();
       },
+      // The record's booster window goes on the course calendar too.
+      reviewed: (review) => this._course.showBoosterDue(review && review.boosterDue),
     });
     root.querySelector('.loading')?.remove();
     const wrap = document.createElement('div');
@@ -224,7 +226,8 @@ export class KetaminePlannerElement extends HTMLElement {
 ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.version, version })}</footer>
 <article class="handout" data-role="handout" aria-hidden="true"></article>
 <article class="label" data-role="label" aria-hidden="true"></article>
-<article class="monitoring" data-role="monitoring" aria-hidden="true"></article>`);
+<article class="monitoring" data-role="monitoring" aria-hidden="true"></article>
+<article class="followup" data-role="followup" aria-hidden="true"></article>`);
     root.appendChild(wrap);
     this._container = wrap;
 
@@ -236,7 +239,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._record.attach(root);
     this._preview.attach(root, () => this._preview.schedule(this._request));
     render(root.querySelector('[data-role=pk-refs]'), this._preview.references());
-    this._paper.attach(root, wrap);
+    this._paper.attach(root, wrap, { draw: (el) => this._record.drawPrint(el), label: () => this._record.label() });
 
     for (const a of ['protocol', 'concentration', 'pump-resolution', 'heading-level']) if (this.hasAttribute(a)) this._applyAttribute(a, this.getAttribute(a));
     this._form.weightUnitAttribute(this.getAttribute('weight-unit'));
@@ -261,12 +264,13 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
       const a = e.target.closest('[data-action]');
       if (!a) return;
       const action = a.getAttribute('data-action');
-      // print, print-handout, print-label, print-monitoring
+      // print, print-handout, print-label, print-monitoring, print-followup
       if (action.startsWith('print')) this.print(action.slice(6) || 'sheet');
       else if (action === 'ics' && this._plan && this._request) downloadIcs(KetaminePlanner, this._request, root);
       else if (action === 'copy-link') this._copyLink();
       else if (action === 'clock-start') this._clock.start();
       else if (action === 'clock-stop') this._clock.stop();
+      else if (action === 'clock-vitals' || action === 'clock-rateChange') this._record.fromClock(action.slice(6), this._clock.started.value);
       else if (action === 'use-link' && this._pendingLink) { this._applyLink(this._pendingLink); }
       else if (action === 'self-test') showSelfTest(root.querySelector('[data-role=self-test]'), KetaminePlanner.selfTest());
       else if (action === 'results') { e.preventDefault(); this._results.role.pump.scrollIntoView({ block: 'start' }); this._results.role.pump.focus({ preventScroll: true }); }
@@ -403,8 +407,9 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
   }
 
   /** Prints "sheet" (the bedside sheet), "handout" (the patient handout),
-   * "label" (the bag or syringe label, on its own page) or "monitoring" (the
-   * session monitoring record, a page for each session). */
+   * "label" (the bag or syringe label, on its own page), "monitoring" (the
+   * session monitoring record, a page for each session) or "followup" (the
+   * course record's responses, chart and ledger). */
   print(mode) {
     this._paper.setMode(mode);
     this._flushForPrint();

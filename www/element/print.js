@@ -100,7 +100,7 @@ export class PageHeader {
     const page = cssString(R.page).replace('{n}', '" counter(page) "').replace('{m}', '" counter(pages) "');
     const css = mode === 'label' ? '@page { margin: 10mm; }'
       : `@page { margin: 14mm 12mm 10mm; @top-left { content: ${cssString(left)}; font: 600 8.5pt system-ui, sans-serif; vertical-align: bottom; }
-@top-right { content: ${cssString(right + ' · ')} ${page}; font: 700 8.5pt system-ui, sans-serif; vertical-align: bottom; white-space: nowrap; } }`;
+@top-right { content: ${right ? cssString(right + ' · ') : ''} ${page}; font: 700 8.5pt system-ui, sans-serif; vertical-align: bottom; white-space: nowrap; } }`;
     if (css === this.css || typeof CSSStyleSheet !== 'function' || !('adoptedStyleSheets' in document)) return;
     try {
       if (!this.sheet) {
@@ -125,15 +125,18 @@ export class Paper {
     this.header = new PageHeader();
   }
 
-  attach(root, container) {
+  /** @param followup { draw(el), label() }: the course record's follow-up summary and its patient label */
+  attach(root, container, followup) {
+    this.followupLabel = followup.label;
     this.container = container;
     this.summary = root.querySelector('[data-role=inputs-summary]');
     this.printed = root.querySelector('[data-role=printed]');
     // What prints on its own instead of the sheet, and how it is made.
     this.alone = {
-      handout: [root.querySelector('[data-role=handout]'), (plan, stamp) => handoutMarkup(plan, say('handout.printed', { stamp, version: this.version, status: planStatus(plan) }))],
-      label: [root.querySelector('[data-role=label]'), labelMarkup],
-      monitoring: [root.querySelector('[data-role=monitoring]'), monitoringMarkup],
+      handout: [root.querySelector('[data-role=handout]'), (el, plan, stamp) => render(el, handoutMarkup(plan, say('handout.printed', { stamp, version: this.version, status: planStatus(plan) })))],
+      label: [root.querySelector('[data-role=label]'), (el, plan) => render(el, labelMarkup(plan))],
+      monitoring: [root.querySelector('[data-role=monitoring]'), (el, plan) => render(el, monitoringMarkup(plan))],
+      followup: [root.querySelector('[data-role=followup]'), followup.draw],
     };
     this.qr = root.querySelector('[data-role=qr]');
     container.setAttribute('data-print', 'sheet');
@@ -153,7 +156,7 @@ export class Paper {
     this.qr.replaceChildren(...(svg ? [svg] : []));
   }
 
-  /** "sheet", "handout", "label" or "monitoring": what the next print gives. */
+  /** "sheet", "handout", "label", "monitoring" or "followup": what the next print gives. */
   setMode(mode) {
     this.mode = mode in this.alone ? mode : 'sheet';
     this.container.setAttribute('data-print', this.mode);
@@ -187,14 +190,18 @@ export class Paper {
     render(this.summary, html`${rows.filter(([, v], i) => i < 9 || v).map(([k, v], i) =>
       html`<div class="${i < 9 ? '' : 'wide'}"><dt>${k}</dt><dd>${v || '—'}</dd></div>`)}`);
     const [day] = splitDateTime(f.start.value);
-    this.header.set(say('print.header', {
-      patient: R.patient, weight: rows[1][1] || '—', date: day || '—', protocol: plan && plan.protocol ? plan.protocol.name : rows[0][1] || '—',
-    }), planStatus(plan), this.mode);
+    // The follow-up summary is about the record, not the plan in the form: its own patient line, no plan status.
+    if (this.mode === 'followup') this.header.set(say('print.followupHeader', { label: this.followupLabel() || '—' }), '', this.mode);
+    else {
+      this.header.set(say('print.header', {
+        patient: R.patient, weight: rows[1][1] || '—', date: day || '—', protocol: plan && plan.protocol ? plan.protocol.name : rows[0][1] || '—',
+      }), planStatus(plan), this.mode);
+    }
     const stamp = nowStamp();
     setText(this.printed, say('print.printed', { stamp, version: this.version, library: this.libraryVersion, status: planStatus(plan), fingerprint }));
     if (this.mode in this.alone) {
-      const [el, markup] = this.alone[this.mode];
-      render(el, markup(plan, stamp));
+      const [el, draw] = this.alone[this.mode];
+      draw(el, plan, stamp);
     }
   }
 }

@@ -3,8 +3,8 @@
  * file. The core reads and reviews it (KetaminePlanner.review): an entry
  * joins the record only when the whole record still reads, so a refusal is
  * shown at its field and the record stays as it was. */
-import { html, render, saveFile, setText } from './html.js';
-import { TEXT, say, today } from './text.js';
+import { html, render, saveFile, setText, parseSvg } from './html.js';
+import { TEXT, say, today, localNow, splitDateTime } from './text.js';
 
 const R = TEXT.record;
 const SCHEMA = 'ketamine-planner/course-record@1';
@@ -38,7 +38,7 @@ export function recordMarkup() {
 <p class="hint">${R.intro}</p>
 <div class="actions"><button type="button" data-action="record-open">${R.open}</button><input type="file" accept=".json,application/json" data-role="record-file" hidden>
 <button type="button" data-action="record-course">${R.addCourse}</button><button type="button" data-action="record-save">${R.save}</button>
-<button type="button" data-action="record-next" hidden>${R.next}</button></div>
+<button type="button" data-action="record-next" hidden>${R.next}</button><button type="button" data-action="print-followup" hidden>${TEXT.actions.followup}</button></div>
 <p class="msg" data-role="record-status" role="status"></p>
 <div class="field"><label for="r-label">${R.label}</label><div class="control"><input id="r-label" type="text" data-role="record-label" autocomplete="off"></div><p class="hint">${R.labelHint}</p></div>
 <div data-role="record-review"></div>
@@ -135,12 +135,14 @@ export class CourseRecord {
     return r;
   }
 
+  /** The current plan as the record's next course; false when there is none or it is refused. */
   addCourse() {
     const { plan, request } = this.host.current();
-    if (!plan) { this.status(R.noPlan, true); return; }
+    if (!plan) { this.status(R.noPlan, true); return false; }
     const mg = plan.totals && plan.totals.courseMg;
     const r = this.change((rec) => rec.courses.push(mg == null ? { request, sessions: [] } : { request, plannedMg: mg, sessions: [] }));
     this.status(r.error ? r.error : say('record.courseAdded', { n: this.record.courses.length }), !!r.error);
+    return !r.error;
   }
 
   addEntry(kind) {
@@ -199,7 +201,7 @@ export class CourseRecord {
   }
 
   save() {
-    const label = this.q('record-label').value.trim();
+    const label = this.label();
     const rec = { ...this.record, plannerVersion: this.versions.planner, libraryVersion: this.versions.library };
     if (label) rec.patientLabel = label; else delete rec.patientLabel;
     saveFile(this.card, `course-record-${today()}.json`, 'application/json', JSON.stringify(rec, null, 2) + '\n');
@@ -208,22 +210,68 @@ export class CourseRecord {
 
   show(review) {
     this.review = review || null;
-    const rec = this.record;
     this.q('record-review').hidden = !review;
     this.card.querySelector('[data-action=record-next]').hidden = !(review && review.nextRequest);
-    if (!review) return;
-    const n = (v) => (v == null ? '' : `${Math.round(v)}%`);
-    const rows = review.assessments.map((a) => html`<tr><td>${a.date}</td><td class="num">${a.course || ''}</td><td class="num">${a.painNrs}</td><td class="num">${a.painAreaPercent == null ? '' : a.painAreaPercent + '%'}</td>
-<td class="num">${n(a.painReductionPercent)}</td><td class="num">${n(a.areaReductionPercent)}</td><td data-category="${a.category}">${R.category[a.category]}</td></tr>`);
-    const ledger = review.ledger.courses.map((c, i) => html`<tr><th scope="row">${i + 1}</th><td>${c.text.protocol}</td><td>${c.start} to ${c.end}</td>
-<td class="num">${c.daysSincePrevious == null ? '' : c.daysSincePrevious}</td><td class="num">${c.text.plannedMg}</td><td class="num">${c.text.givenMg}</td></tr>`);
-    const relief = review.courses.map((c, i) => (c.lastResponse ? html`<li>${say('record.relief', { n: i + 1, last: c.lastResponse, lastDays: c.lastResponseDays, lost: c.firstLost ? say('record.lost', { date: c.firstLost, days: c.firstLostDays }) : R.notLost })}</li>` : ''));
-    render(this.q('record-review'), html`${review.alerts.length ? html`<ul class="alerts">${review.alerts.map((a) => html`<li class="alert ${a.level}" data-code="${a.code}"><span class="lvl">${R.levels[a.level] || a.level}</span><p class="text">${a.message}</p></li>`)}</ul>` : ''}
+    this.card.querySelector('[data-action=print-followup]').hidden = !(review && (review.assessments.length || review.ledger.courses.length));
+    this.host.reviewed(this.review);
+    if (review) drawReview(this.q('record-review'), review, this.record);
+  }
+
+  /** The patient label as typed (only ever written into the saved file and onto paper). */
+  label() { return this.q('record-label').value.trim(); }
+
+  /** The follow-up summary on paper: the label, the review and its chart. */
+  drawPrint(el) {
+    render(el, html`<h2>${R.followupTitle}</h2><p>${say('record.followupLabel', { label: this.label() || '—', stamp: localNow().replace('T', ' ') })}</p><div></div>`);
+    if (this.review) drawReview(el.lastElementChild, this.review, this.record);
+  }
+
+  /** From the running session clock: vital signs or a rate change "now".
+   * The record gets this plan as its latest course and a session on the
+   * clock's day, each said when added; then the entry waits for its values,
+   * its time set to now. */
+  fromClock(kind, startedAt) {
+    const [date, start] = splitDateTime(startedAt);
+    const { request } = this.host.current();
+    const said = [];
+    const last = this.record.courses[this.record.courses.length - 1];
+    if (!last || JSON.stringify(last.request) !== JSON.stringify(request)) {
+      if (!this.addCourse()) return;
+      said.push(say('record.courseAdded', { n: this.record.courses.length }));
+    }
+    const c = this.record.courses.length - 1;
+    const sessions = this.record.courses[c].sessions;
+    if (!sessions.length || sessions[sessions.length - 1].date !== date) {
+      const r = this.change((rec) => rec.courses[c].sessions.push({ date, start }));
+      if (r.error) { this.status(r.error, true); return; }
+      said.push(say('record.sessionAdded', { date, start }));
+    }
+    const box = this.card.querySelector(`[data-entry=${kind}]`);
+    box.querySelector('[name=time]').value = localNow().slice(11);
+    if (said.length) this.status(said.join(' '));
+    box.scrollIntoView({ block: 'center' });
+    box.querySelectorAll('input')[1].focus();
+  }
+}
+
+/** The review of the record: alerts, booster due, relief, the chart, the responses and the ledger. */
+function drawReview(el, review, rec) {
+  // data-label: each number's name where a narrow screen stacks the cells.
+  const rows = review.assessments.map((a) => html`<tr><td>${a.date}</td><td class="num" data-label="${R.course}">${a.course || ''}</td><td class="num" data-label="${R.fields.painNrs}">${a.painNrs}</td><td class="num" data-label="${R.fields.painAreaPercent}">${a.painAreaPercent == null ? '' : a.painAreaPercent + '%'}</td>
+<td class="num" data-label="${R.painLess}">${a.text.painReduction}</td><td class="num" data-label="${R.areaLess}">${a.text.areaReduction}</td><td data-category="${a.category}">${R.category[a.category]}</td></tr>`);
+  const ledger = review.ledger.courses.map((c, i) => html`<tr><th scope="row" data-label="${R.course}">${i + 1}</th><td>${c.text.protocol}</td><td>${c.start} to ${c.end}</td>
+<td class="num" data-label="${R.daysSince}">${c.daysSincePrevious == null ? '' : c.daysSincePrevious}</td><td class="num" data-label="${R.planned}">${c.text.plannedMg}</td><td class="num" data-label="${R.given}">${c.text.givenMg}</td></tr>`);
+  const relief = review.courses.map((c, i) => (c.lastResponse ? html`<li>${say('record.relief', { n: i + 1, last: c.lastResponse, lastDays: c.lastResponseDays, lost: c.firstLost ? say('record.lost', { date: c.firstLost, days: c.firstLostDays }) : R.notLost })}</li>` : ''));
+  render(el, html`${review.alerts.length ? html`<ul class="alerts">${review.alerts.map((a) => html`<li class="alert ${a.level}" data-code="${a.code}"><span class="lvl">${R.levels[a.level] || a.level}</span><p class="text">${a.message}</p></li>`)}</ul>` : ''}
 ${review.boosterDue ? html`<p class="booster" data-field="boosterDue"><b>${R.booster}</b> ${say('record.window', { from: review.boosterDue.from, to: review.boosterDue.to })} ${review.boosterDue.text}</p>` : ''}
 ${relief.length ? html`<ul class="calendar-notes">${relief}</ul>` : ''}
+<div class="slot scroll chart" data-role="record-chart" tabindex="0" role="region" aria-label="${R.chart}"></div>
 <h4>${R.responses}</h4>${rows.length ? html`<div class="scroll" tabindex="0" role="region" aria-label="${R.responses}"><table class="calendar"><thead><tr><th scope="col">${R.fields.date}</th><th scope="col" class="num">${R.course}</th><th scope="col" class="num">${R.fields.painNrs}</th><th scope="col" class="num">${R.fields.painAreaPercent}</th><th scope="col" class="num">${R.painLess}</th><th scope="col" class="num">${R.areaLess}</th><th scope="col">${R.result}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="hint">${R.noAssessments}</p>`}
 <h4>${R.ledger}</h4>${ledger.length ? html`<div class="scroll" tabindex="0" role="region" aria-label="${R.ledger}"><table class="calendar"><thead><tr><th scope="col">${R.course}</th><th scope="col">${R.protocol}</th><th scope="col">${R.dates}</th><th scope="col" class="num">${R.daysSince}</th><th scope="col" class="num">${R.planned}</th><th scope="col" class="num">${R.given}</th></tr></thead><tbody>${ledger}</tbody></table></div>
 <p data-field="totalGiven"><b>${R.totalGiven}</b> ${review.ledger.totalGivenText}</p>` : html`<p class="hint">${R.noCourses}</p>`}
-<p class="hint">${say('record.counts', { courses: rec.courses.length, sessions: rec.courses.reduce((s, c) => s + (c.sessions || []).length, 0), assessments: rec.assessments.length })}</p>`);
-  }
+<p class="hint">${say('record.counts', { courses: rec.courses.length, sessions: rec.courses.reduce((n, c) => n + (c.sessions || []).length, 0), assessments: rec.assessments.length })}</p>`);
+  const chart = el.querySelector('[data-role=record-chart]');
+  const svg = review.chartSvg ? parseSvg(review.chartSvg) : null;
+  chart.replaceChildren(...(svg ? [svg] : []));
+  chart.hidden = !svg;
 }
