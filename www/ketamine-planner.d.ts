@@ -282,6 +282,8 @@ export interface CourseReview {
     course: number;
     painReductionPercent: number | null; areaReductionPercent: number | null;
     category: 'baseline' | 'responder' | 'partial' | 'none' | 'before_course' | 'no_baseline';
+    /** The reductions as shown ("50%", "" without a baseline). */
+    text: { painReduction: string; areaReduction: string };
   }[];
   courses: { end: string; lastResponse: string | null; lastResponseDays: number | null; firstLost: string | null; firstLostDays: number | null }[];
   boosterDue: { from: string; to: string; basis: 'patient' | 'protocol'; text: string } | null;
@@ -291,6 +293,8 @@ export interface CourseReview {
     totalGivenText: string;
   };
   alerts: Alert[];
+  /** The response chart as SVG text: pain and area over time, courses and sessions, the 50% lines, the booster window ("" with nothing dated). */
+  chartSvg: string;
   /** The last course's request for the next one: its previous course's end filled in, no start. */
   nextRequest: PlanRequest | null;
 }
