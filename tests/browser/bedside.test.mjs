@@ -116,6 +116,25 @@ test('the rate and the plan state are announced politely, once typing pauses', (
   await page.waitForFunction(() => /37\.5 mL\/h/.test(document.querySelector('ketamine-planner').shadowRoot.querySelector('[data-role=announce]').textContent));
 }));
 
+test('while a value is typed the pump card is drawn at once and the panels below it are not drawn until typing pauses: nothing stale is drawn', () => onOffline(async (p, page) => {
+  await p.choose('protocol', 'schwartzman-2009');
+  await p.type('concentrationMgPerMl', '1');
+  await p.type('weightKg', '70');
+  // 0.35 mg/kg/h x 70 kg = 24.5 mg/h for 4 h = 98 mg a session, 980 mg over 10.
+  const drawn = () => page.locator('ketamine-planner').evaluate((h) => {
+    const r = h.shadowRoot;
+    return { rate: r.querySelector('[data-field=mlPerHour]').innerText, course: r.querySelector('[data-field=courseTotalMg]').innerText,
+      courseInDom: r.querySelector('[data-field=courseTotalMg]').textContent, typing: r.querySelector('.results').hasAttribute('data-typing') };
+  });
+  assert.deepEqual(await drawn(), { rate: '24.5 mL/h', course: '980 mg', courseInDom: '980 mg', typing: false });
+  // A key pressed: 0.35 x 60 = 21 mg/h, 84 mg a session, 840 mg. The rate is drawn with
+  // the key; the course total is already new in the page but not drawn (no stale 980 mg).
+  await p.field('weightKg').fill('60');
+  assert.deepEqual(await drawn(), { rate: '21 mL/h', course: '', courseInDom: '840 mg', typing: true });
+  await page.waitForFunction(() => !document.querySelector('ketamine-planner').shadowRoot.querySelector('.results[data-typing]'));
+  assert.deepEqual(await drawn(), { rate: '21 mL/h', course: '840 mg', courseInDom: '840 mg', typing: false });
+}));
+
 test('alerts: hard, then soft, then info; every acknowledge box is named by its own alert', () => onOffline(async (p, page) => {
   assert.match(await p.text('alertsNone'), /No checks yet/, 'no "No alerts" before the checks ran');
   // 3 mg/mL is not a standard concentration (soft) and 1.5 mg/kg/h is above the 1 mg/kg/h guidance (soft).

@@ -84,7 +84,15 @@ export function planner(page, host = 'ketamine-planner') {
   return {
     el, field, out,
     async choose(name, value) { await field(name).selectOption(value); },
-    async type(name, value) { await field(name).fill(value); },
+    /** Types a value, then waits as a person pausing would: while typing, the
+     * panels below the pump card are not drawn (element.js, _typing). */
+    async type(name, value) {
+      await field(name).fill(value);
+      await page.locator(host).first().evaluate((h) => new Promise((done) => {
+        const wait = () => (h.shadowRoot.querySelector('.results[data-typing]') ? setTimeout(wait, 20) : done());
+        wait();
+      }));
+    },
     async text(name) { return (await out(name).textContent()).trim(); },
     /** The message shown at the field whose input has this name. */
     async message(name) {

@@ -19,6 +19,9 @@ import { adoptStyles } from './styles.js';
 import { encodeLink, decodeLink } from './link.js';
 import { showSelfTest, selfTestCounts } from './self-test.js';
 
+/** How long typing must pause before the panels below the pump card are drawn again. */
+const TYPING_MS = 150;
+
 const ATTRIBUTES = {
   protocol: 'protocol', concentration: 'concentration', 'weight-unit': 'weightUnit', 'pump-resolution': 'pumpResolution',
   theme: 'theme', // "light", "dark", else the page's prefers-color-scheme (CSS only)
@@ -347,6 +350,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
   _onInput(e) {
     const t = e.target;
     if (t === this._form.unit) return;
+    if (e.type === 'input' && t.localName === 'input') this._typing();
     if (t.name) this._form.touched.add(t.name);
     if (t === this._form.inputs.protocol) { this._form.notes.protocol = ''; this._form.protocolChanged(); }
     if (t === this._form.inputs.doseUnit) this._form.clearDoses();
@@ -354,6 +358,18 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     // An edit renders in its own event: a value the inputs no longer support
     // never stays on screen, not even for a microtask.
     this._compute();
+  }
+
+  /** While a value is being typed, the panels below the pump card and the
+   * alerts are updated in the DOM with every key but not drawn: they skip
+   * rendering (content-visibility: hidden, their size kept) until typing
+   * pauses for TYPING_MS. The pump rate, the plan's state and the alerts are
+   * drawn at once; nothing stale is ever drawn. */
+  _typing() {
+    const results = this._results.section;
+    results.setAttribute('data-typing', '');
+    clearTimeout(this._typingTimer);
+    this._typingTimer = setTimeout(() => results.removeAttribute('data-typing'), TYPING_MS);
   }
 
   /** One engine call for everything that changed in this task. */
@@ -398,6 +414,8 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
 
   _flushForPrint() {
     if (this._pending) this._compute();
+    clearTimeout(this._typingTimer);
+    this._results.section.removeAttribute('data-typing');
     const plan = this._plan;
     const link = this.permalink;
     this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []), link.slice(-8));
