@@ -28,7 +28,20 @@ fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }
-    let p = libm::pow(10.0, libm::floor(libm::log10(raw)));
+    // The power of ten at or below `raw`, as 10^k or 1 / 10^k with 10^k
+    // exact: what pow(10, floor(log10(raw))) gives, without libm's pow.
+    let mut ten_k = 1.0;
+    let p = if raw >= 1.0 {
+        while ten_k * 10.0 <= raw {
+            ten_k *= 10.0;
+        }
+        ten_k
+    } else {
+        while 1.0 / ten_k > raw {
+            ten_k *= 10.0;
+        }
+        1.0 / ten_k
+    };
     [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * p)
@@ -439,4 +452,41 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
     }
     flush(&mut bucket, &mut d, &mut pen_down);
     d
+}
+
+#[cfg(test)]
+mod tests {
+    /// The tick step without libm's pow (it left the wasm to make room),
+    /// from 1e-12 to 1e12, each decade at its start, just below it and in
+    /// between (as decimals): from 1 up, bit for bit the step pow gave; below
+    /// 1 (a plot whose levels stay under 5 ng/mL), the smallest of 1, 2, 5
+    /// and 10 times the double nearest 10^k at least the value. pow(10, -5)
+    /// is not that double, so pow gave 2e-5 for 1e-5; this gives 1e-5.
+    #[test]
+    fn nice_step_is_unchanged_without_pow() {
+        let old = |raw: f64| {
+            let p = libm::pow(10.0, libm::floor(libm::log10(raw)));
+            [1.0, 2.0, 5.0, 10.0]
+                .iter()
+                .map(|m| m * p)
+                .find(|s| *s >= raw)
+                .unwrap_or(10.0 * p)
+        };
+        let decimal = |m: &str, k: i32| format!("{m}e{k}").parse::<f64>().unwrap_or(f64::NAN);
+        for k in -12..=12 {
+            for raw in ["1", "0.999999", "1.7", "3.3", "7.9"].map(|m| decimal(m, k)) {
+                let new = super::nice_step(raw);
+                if raw >= 1.0 {
+                    assert_eq!(new, old(raw), "{raw}");
+                } else {
+                    let ten = decimal("1", libm::floor(libm::log10(raw)) as i32);
+                    let want = [1.0, 2.0, 5.0, 10.0]
+                        .map(|m| m * ten)
+                        .into_iter()
+                        .find(|s| *s >= raw);
+                    assert_eq!(Some(new), want, "{raw}");
+                }
+            }
+        }
+    }
 }
