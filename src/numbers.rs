@@ -76,7 +76,7 @@ pub fn format(value: f64, max_decimals: usize) -> String {
     let d = max_decimals.min(6);
     // Exact powers of ten (no `pow`: libm's costs about 2 KB of wasm).
     let scale = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6][d];
-    let scaled = libm::round(value.abs() * scale) / scale;
+    let scaled = (value.abs() * scale).round() / scale;
     let fixed = format!(
         "{:.*}",
         d,

@@ -241,7 +241,7 @@ impl Plan {
                 "Resolution must be a positive number of minutes.",
             ));
         }
-        let steps = libm::ceil(horizon / res - 1e-9);
+        let steps = (horizon / res - 1e-9).ceil();
         if steps >= MAX_POINTS as f64 {
             return Err(PlanError::new(
                 "resolutionMinutes",

@@ -34,7 +34,7 @@ impl Modes {
             2 => {
                 let a = k10 + k12 + k21;
                 let big =
-                    0.5 * (a + libm::sqrt((k10 + k12 - k21) * (k10 + k12 - k21) + 4.0 * k12 * k21));
+                    0.5 * (a + ((k10 + k12 - k21) * (k10 + k12 - k21) + 4.0 * k12 * k21).sqrt());
                 // Small root as product / big root: no cancellation.
                 (vec![big, k10 * k21 / big], vec![k21])
             }
@@ -134,7 +134,7 @@ fn cubic_roots(k10: f64, k12: f64, k13: f64, k21: f64, k31: f64) -> Vec<f64> {
     // lambda^2 - b lambda + c holds the other two roots.
     let b = a2 - largest;
     let c = a0 / largest;
-    let big = 0.5 * (b + libm::sqrt((b * b - 4.0 * c).max(0.0)));
+    let big = 0.5 * (b + (b * b - 4.0 * c).max(0.0).sqrt());
     // Small root as product / big root: no cancellation.
     [largest, big, c / big]
         .iter()

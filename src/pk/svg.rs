@@ -165,7 +165,7 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
         y0,
         y1: y0 + PLOT_H,
         hours: if t_end > 0.0 { t_end / 60.0 } else { 1.0 },
-        y_top: (libm::ceil(top / y_step) * y_step).max(y_step),
+        y_top: ((top / y_step).ceil() * y_step).max(y_step),
     };
     let height = f.y1 + 58.0;
 
@@ -268,7 +268,7 @@ fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
         .max()
         .unwrap_or(0) as f64;
     let col_w = 40.0 + widest * CHAR_W;
-    let cols = (libm::floor((W - RIGHT - LEFT) / col_w) as usize).max(1);
+    let cols = (((W - RIGHT - LEFT) / col_w).floor() as usize).max(1);
     let mut o = String::new();
     for (n, (curve, text)) in entries.iter().enumerate() {
         let x = LEFT + (n % cols) as f64 * col_w;
@@ -443,7 +443,7 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
             continue;
         }
         let p = (sx(t), sy(c));
-        let col = libm::floor(p.0) as i64;
+        let col = p.0.floor() as i64;
         if col != column {
             flush(&mut bucket, &mut d, &mut pen_down);
             column = col;
