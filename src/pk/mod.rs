@@ -12,7 +12,9 @@ mod solve;
 mod svg;
 pub mod target;
 
-pub use models::{Band, Derived, EffectSite, Library, Model, Parameters, ValidRange, MODELS_JSON};
+pub use models::{
+    Band, Derived, EffectSite, Library, Model, Parameters, ValidRange, Variability, MODELS_JSON,
+};
 pub use svg::{svg_plot, TARGET_BAND};
 
 use crate::alert::Alert;
