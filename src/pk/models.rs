@@ -406,6 +406,18 @@ impl Model {
 
     /// `derive` plus the eigen-solution it needed, so the solver reuses it.
     pub(crate) fn derive_with_modes(&self, weight_kg: f64) -> Result<(Derived, Modes)> {
+        self.parameters.derive_with_modes(weight_kg, [1.0; 6])
+    }
+}
+
+impl Parameters {
+    /// `f`: a virtual patient's factors on a scaled model's CL, V1, V2, Q2,
+    /// V3 and Q3 (the order of [`Variability::omegas`]); all 1 for the typical patient.
+    pub(crate) fn derive_with_modes(
+        &self,
+        weight_kg: f64,
+        f: [f64; 6],
+    ) -> Result<(Derived, Modes)> {
         if !positive(weight_kg) {
             return Err(PlanError::new(
                 "patient.weightKg",
@@ -413,7 +425,7 @@ impl Model {
                 "Weight must be a positive number of kg.",
             ));
         }
-        let mut d = match self.parameters {
+        let mut d = match *self {
             Parameters::RateConstants {
                 v1_l_per_kg,
                 k10,
@@ -461,13 +473,13 @@ impl Model {
                 let ln_ratio = libm::log(weight_kg / reference_kg);
                 let fv = libm::exp(volume_exponent * ln_ratio);
                 let fc = libm::exp(clearance_exponent * ln_ratio) / 60.0;
-                let v1 = v1_l * fv;
-                let v2 = v2_l.map(|v| v * fv);
-                let v3 = v3_l.map(|v| v * fv);
+                let v1 = v1_l * fv * f[1];
+                let v2 = v2_l.map(|v| v * fv * f[2]);
+                let v3 = v3_l.map(|v| v * fv * f[4]);
                 let (cl, q2, q3) = (
-                    cl_l_per_h * fc,
-                    q2_l_per_h.map(|q| q * fc),
-                    q3_l_per_h.map(|q| q * fc),
+                    cl_l_per_h * fc * f[0],
+                    q2_l_per_h.map(|q| q * fc * f[3]),
+                    q3_l_per_h.map(|q| q * fc * f[5]),
                 );
                 let k = |q: Option<f64>, v: Option<f64>| match (q, v) {
                     (Some(q), Some(v)) => q / v,
