@@ -419,3 +419,93 @@ mod solve_target {
         assert!(p.confirmed, "information alerts only");
     }
 }
+
+/// The population band in the preview: Herd 2007 for a child (8 years, 30
+/// kg: Schwartzman's 0.35 mg/kg/h is 10.5 mg/h for 4 h) at the curve's own
+/// times, drawn behind it and named in the legend with its source and the
+/// reading of its variability; a model without variability says so instead.
+#[test]
+fn the_population_band_is_herds_and_named_or_refused_by_name() {
+    let child = json!({"protocol": "schwartzman-2009", "patient": {"weightKg": 30, "ageYears": 8}, "concentrationMgPerMl": 1});
+    let herd = |band: bool| PreviewOptions {
+        model: Some("herd-2007".into()),
+        band,
+        ..Default::default()
+    };
+    let got = run(child.clone(), herd(true)).unwrap();
+    let b = got.band.as_ref().expect("Herd 2007 gives variability");
+    assert_eq!(b.low_ng_per_ml.len(), got.primary.times.len());
+    assert_eq!(b.patients, 251);
+    // The same band as the solver's for the delivered rate.
+    let direct = pk::population_band(
+        pk::Library::shipped().unwrap(),
+        "herd-2007",
+        &pk::PkPatient {
+            weight_kg: 30.0,
+            age_years: Some(8.0),
+        },
+        &[pk::RateSegment {
+            start_min: 0.0,
+            end_min: 240.0,
+            mg_per_hour: 10.5,
+        }],
+        &got.primary.times,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(&direct, b);
+    assert!(got.svg.contains(r#"<path class="pk-pop-band" d="M"#));
+    assert!(got.svg.contains("5th to 95th percentile of 251 virtual patients (Herd 2007 between-subject variability, S; log-normal, independent: D)"));
+    let note = got
+        .notes
+        .iter()
+        .find(|n| n.code == "pk_band")
+        .expect("a note");
+    assert_eq!(note.message, "Population band: 5th to 95th percentile of 251 virtual patients of this weight, each solved exactly. Herd 2007, Paediatr Anaesth 17:622-629, abstract (PubMed 17564643): BSV of V1 64%, V2 51.7%, CL 38.1%, Q 19% (S). BSV read as NONMEM usually reports it, sqrt(omega^2) x 100: each parameter is the typical value x exp(eta), eta normal with SD omega (log-normal); the four independent, as no correlations are reported (D).");
+    let json = serde_json::to_value(&got).unwrap();
+    assert_eq!(json["band"]["lowPercentile"], 5.0);
+    assert_eq!(json["band"]["readingTag"], "D");
+    // Not asked for: none, and nothing said.
+    let plain = run(child.clone(), herd(false)).unwrap();
+    assert!(plain.band.is_none() && !plain.svg.contains("pk-pop-band"));
+    assert!(!plain
+        .notes
+        .iter()
+        .any(|n| n.code.starts_with("pk_no_variability") || n.code == "pk_band"));
+    assert!(serde_json::to_value(&plain).unwrap()["band"].is_null());
+    // Domino's publication gives none: no band, and a note that says so and
+    // that the model overlay is not one.
+    let domino = run(
+        child,
+        PreviewOptions {
+            band: true,
+            compare: vec!["kamp-2020".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(domino.band.is_none() && !domino.svg.contains("pk-pop-band"));
+    let note = domino
+        .notes
+        .iter()
+        .find(|n| n.code == "pk_no_variability")
+        .expect("a note");
+    assert_eq!(note.message, "This model's publication gives no between-subject variability, so there is no population band; the model overlay is not one.");
+}
+
+/// `band` is an option like the others: read by name, a misspelling refused
+/// with the nearest option.
+#[test]
+fn the_band_option_is_read_and_a_misspelt_one_refused() {
+    let value = |text: &str| serde_json::from_str::<ketamine_planner::value::Value>(text).unwrap();
+    let o = PreviewOptions::from_value(&value(r#"{"band": true, "model": "herd-2007"}"#)).unwrap();
+    assert!(o.band && !o.effect_site);
+    assert!(!PreviewOptions::from_value(&value("{}")).unwrap().band);
+    let e = PreviewOptions::from_value(&value(r#"{"bandd": true}"#)).unwrap_err();
+    assert_eq!(
+        e.first().unwrap().message,
+        "bandd is not a field; did you mean band?"
+    );
+    let e = PreviewOptions::from_value(&value(r#"{"band": "yes"}"#)).unwrap_err();
+    assert_eq!(e.first().unwrap().code, "wrong_type");
+}

@@ -55,7 +55,7 @@ pub fn concentrations(
                 .find(|&b| b > t)
                 .map_or(target, |b| b.min(target));
             let rate = rate_at(0.5 * (t + stop));
-            let n = libm::ceil((stop - t) / step_min).max(1.0);
+            let n = ((stop - t) / step_min).ceil().max(1.0);
             let h = (stop - t) / n;
             for _ in 0..n as u64 {
                 a = rk4_step(d, a, rate, h);

@@ -2,7 +2,7 @@
 //! draw the same picture. Greys, dashes and shapes only, so it survives a
 //! black-and-white printer; classes (`pk-*`) let a stylesheet restyle it.
 
-use super::{Band, RateSegment, Simulation};
+use super::{Band, PopulationBand, RateSegment, Simulation};
 use crate::numbers::format as number;
 use crate::timeline::xml_escape as escape;
 use std::fmt::Write;
@@ -22,13 +22,30 @@ pub const CAPTION: &str =
     "Model estimate for a typical patient; individual concentrations vary widely";
 const ORIENTATION: &str = "population orientation, not a target";
 const DASHES: [&str; 4] = ["7 4", "2 3", "10 3 2 3", "4 2"];
+/// The population band: a mid grey behind the curves, no edge.
+const BAND_FILL: &str = r##"fill="#000" fill-opacity="0.22""##;
+/// The legend box of the infusion columns: their grey, outlined.
+const PHASE_FILL: &str = r##"fill="#000" fill-opacity="0.06" stroke="#555""##;
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
 fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }
-    let p = libm::pow(10.0, libm::floor(libm::log10(raw)));
+    // The power of ten at or below `raw`, as 10^k or 1 / 10^k with 10^k
+    // exact: what pow(10, floor(log10(raw))) gives, without libm's pow.
+    let mut ten_k = 1.0;
+    let p = if raw >= 1.0 {
+        while ten_k * 10.0 <= raw {
+            ten_k *= 10.0;
+        }
+        ten_k
+    } else {
+        while 1.0 / ten_k > raw {
+            ten_k *= 10.0;
+        }
+        1.0 / ten_k
+    };
     [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * p)
@@ -119,13 +136,23 @@ impl Frame {
 }
 
 /// Plot of `sims[0]` with `sims[1..]` as thinner dashed overlays, infusion
-/// `phases` shaded and orientation `bands` drawn (or named, if off scale).
-pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> String {
+/// `phases` shaded, orientation `bands` drawn (or named, if off scale) and
+/// `sims[0]`'s population `band` (at its times) behind the curves.
+pub fn svg_plot(
+    sims: &[Simulation],
+    phases: &[RateSegment],
+    bands: &[Band],
+    band: Option<&PopulationBand>,
+) -> String {
     let finite = |v: &&f64| v.is_finite();
     let all_times = sims.iter().flat_map(|s| s.times.iter());
     let t_end = all_times.filter(finite).fold(0.0_f64, |m, &t| m.max(t));
     let all_conc = sims.iter().flat_map(|s| s.concentrations_ng_per_ml.iter());
     let c_max = all_conc.filter(finite).fold(0.0_f64, |m, &c| m.max(c));
+    let band = sims.first().zip(band);
+    let c_max = band.map_or(c_max, |(_, b)| {
+        b.high_ng_per_ml.iter().fold(c_max, |m, &c| m.max(c))
+    });
 
     // The lowest band always shows, for orientation; higher ones when near.
     let bands: Vec<&Band> = bands
@@ -144,7 +171,7 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
     let y_step = nice_step(top / 5.0);
 
     let spans = phase_hours(phases);
-    let (legend, legend_h) = legend(sims, !spans.is_empty(), &off);
+    let (legend, legend_h) = legend(sims, band.map(|b| b.1), !spans.is_empty(), &off);
     let y0 = legend_h + 10.0;
     let f = Frame {
         x0: LEFT,
@@ -152,7 +179,7 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
         y0,
         y1: y0 + PLOT_H,
         hours: if t_end > 0.0 { t_end / 60.0 } else { 1.0 },
-        y_top: (libm::ceil(top / y_step) * y_step).max(y_step),
+        y_top: ((top / y_step).ceil() * y_step).max(y_step),
     };
     let height = f.y1 + 58.0;
 
@@ -181,14 +208,32 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
     };
     shading(&mut o, &f, &spans, &shown);
     axes(&mut o, &f, y_step);
+    let (sx, sy) = (|t: f64| f.x(t / 60.0), |c: f64| f.y(c));
+    if let Some((s, b)) = band {
+        // One outline: along the upper edge, back along the lower. `path`
+        // keeps at most four points a pixel column, left to right, so the
+        // way back may zigzag within a pixel, which does not show.
+        let n = s
+            .times
+            .len()
+            .min(b.low_ng_per_ml.len())
+            .min(b.high_ng_per_ml.len());
+        let (mut times, mut edge) = (Vec::new(), Vec::new());
+        for k in 0..2 * n {
+            let (j, side) = if k < n {
+                (k, &b.high_ng_per_ml)
+            } else {
+                (2 * n - 1 - k, &b.low_ng_per_ml)
+            };
+            times.push(s.times[j]);
+            edge.push(side[j]);
+        }
+        let d = path(&times, &edge, sx, sy);
+        let _ = write!(o, r#"<path class="pk-pop-band" d="{d}" {BAND_FILL}/>"#);
+    }
     // Overlays first so the primary curve is drawn on top.
     for (i, s) in sims.iter().enumerate().rev() {
-        let d = path(
-            &s.times,
-            &s.concentrations_ng_per_ml,
-            |t| f.x(t / 60.0),
-            |c| f.y(c),
-        );
+        let d = path(&s.times, &s.concentrations_ng_per_ml, sx, sy);
         let _ = write!(
             o,
             r#"<path class="pk-curve pk-curve-{i}" d="{d}" fill="none" {} stroke-linejoin="round"/>"#,
@@ -234,20 +279,34 @@ pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> 
 
 /// Legend grid (one column width for all entries) and off-scale band notes;
 /// returns the markup and its height.
-fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
-    let mut entries: Vec<(Option<usize>, String)> = sims
+fn legend(
+    sims: &[Simulation],
+    band: Option<&PopulationBand>,
+    phases: bool,
+    off: &[&Band],
+) -> (String, f64) {
+    // A curve's stroke, or a box's fill.
+    let mut entries: Vec<(Result<usize, &str>, String)> = sims
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let role = if i == 0 { ", model used" } else { "" };
             (
-                Some(i),
+                Ok(i),
                 escape(&format!("{} ({}){role}", s.model.name, s.model.tag)),
             )
         })
         .collect();
+    if let Some(b) = band {
+        let source = b.source.split(',').next().unwrap_or("");
+        let text = format!(
+            "5th to 95th percentile of {} virtual patients ({source} between-subject variability, {}; log-normal, independent: {})",
+            b.patients, b.tag, b.reading_tag
+        );
+        entries.push((Err(BAND_FILL), escape(&text)));
+    }
     if phases {
-        entries.push((None, "Infusion running".to_string()));
+        entries.push((Err(PHASE_FILL), "Infusion running".to_string()));
     }
     let widest = entries
         .iter()
@@ -255,13 +314,13 @@ fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
         .max()
         .unwrap_or(0) as f64;
     let col_w = 40.0 + widest * CHAR_W;
-    let cols = (libm::floor((W - RIGHT - LEFT) / col_w) as usize).max(1);
+    let cols = (((W - RIGHT - LEFT) / col_w).floor() as usize).max(1);
     let mut o = String::new();
     for (n, (curve, text)) in entries.iter().enumerate() {
         let x = LEFT + (n % cols) as f64 * col_w;
         let y = 18.0 + (n / cols) as f64 * ROW;
         let _ = match curve {
-            Some(i) => write!(
+            Ok(i) => write!(
                 o,
                 r#"<line x1="{x:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" {}/>"#,
                 x + 26.0,
@@ -270,9 +329,9 @@ fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
                 stroke(*i),
                 x = x
             ),
-            None => write!(
+            Err(fill) => write!(
                 o,
-                r##"<rect x="{x:.1}" y="{:.1}" width="26" height="10" fill="#000" fill-opacity="0.06" stroke="#555"/>"##,
+                r##"<rect x="{x:.1}" y="{:.1}" width="26" height="10" {fill}/>"##,
                 y - 9.0,
                 x = x
             ),
@@ -430,7 +489,7 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
             continue;
         }
         let p = (sx(t), sy(c));
-        let col = libm::floor(p.0) as i64;
+        let col = p.0.floor() as i64;
         if col != column {
             flush(&mut bucket, &mut d, &mut pen_down);
             column = col;
@@ -439,4 +498,41 @@ fn path(times: &[f64], conc: &[f64], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -
     }
     flush(&mut bucket, &mut d, &mut pen_down);
     d
+}
+
+#[cfg(test)]
+mod tests {
+    /// The tick step without libm's pow (it left the wasm to make room),
+    /// from 1e-12 to 1e12, each decade at its start, just below it and in
+    /// between (as decimals): from 1 up, bit for bit the step pow gave; below
+    /// 1 (a plot whose levels stay under 5 ng/mL), the smallest of 1, 2, 5
+    /// and 10 times the double nearest 10^k at least the value. pow(10, -5)
+    /// is not that double, so pow gave 2e-5 for 1e-5; this gives 1e-5.
+    #[test]
+    fn nice_step_is_unchanged_without_pow() {
+        let old = |raw: f64| {
+            let p = libm::pow(10.0, libm::floor(libm::log10(raw)));
+            [1.0, 2.0, 5.0, 10.0]
+                .iter()
+                .map(|m| m * p)
+                .find(|s| *s >= raw)
+                .unwrap_or(10.0 * p)
+        };
+        let decimal = |m: &str, k: i32| format!("{m}e{k}").parse::<f64>().unwrap_or(f64::NAN);
+        for k in -12..=12 {
+            for raw in ["1", "0.999999", "1.7", "3.3", "7.9"].map(|m| decimal(m, k)) {
+                let new = super::nice_step(raw);
+                if raw >= 1.0 {
+                    assert_eq!(new, old(raw), "{raw}");
+                } else {
+                    let ten = decimal("1", libm::floor(libm::log10(raw)) as i32);
+                    let want = [1.0, 2.0, 5.0, 10.0]
+                        .map(|m| m * ten)
+                        .into_iter()
+                        .find(|s| *s >= raw);
+                    assert_eq!(Some(new), want, "{raw}");
+                }
+            }
+        }
+    }
 }

@@ -124,7 +124,7 @@ pub fn solve_target(
         let exact = input.cap_mg_per_hour.map_or(wanted, |cap| wanted.min(cap));
         capped |= exact < wanted;
         // Whole pump steps, without float noise (22.7, not 22.700000000000003).
-        let mut mg_per_hour = libm::round(libm::round(exact / step) * step * 1e9) / 1e9;
+        let mut mg_per_hour = ((exact / step).round() * step * 1e9).round() / 1e9;
         // The rate stays as it is while it keeps the level within
         // HOLD_PERCENT of the target at the end of this step: fewer changes
         // at the pump, and no going up and down by one pump step as the
