@@ -238,7 +238,7 @@ impl Order<'_> {
             });
         }
 
-        let course = self
+        let mut course = self
             .timeline_input(
                 rate_changes.clone(),
                 vec![totals.session_mg; self.recipe.sessions as usize],
@@ -253,8 +253,8 @@ impl Order<'_> {
                     .map(|s| timeline::svg_session(s, &input.rate_changes));
                 Some((course, svg))
             });
-        if let Some((c, _)) = &course {
-            alerts.extend(c.alerts.iter().cloned());
+        if let Some((c, _)) = &mut course {
+            alerts.append(&mut c.alerts);
         }
         let mut alerts = limits::dedupe(alerts);
         for a in alerts.iter_mut() {
@@ -265,6 +265,15 @@ impl Order<'_> {
             .iter()
             .any(|a| a.level == Level::Hard || (a.level == Level::Soft && !a.acknowledged));
 
+        let (timeline_svg, sessions, boosters, follow_up) = match &mut course {
+            Some((c, svg)) => (
+                svg.take(),
+                std::mem::take(&mut c.sessions),
+                std::mem::take(&mut c.boosters),
+                std::mem::take(&mut c.follow_up),
+            ),
+            None => Default::default(),
+        };
         let not_available = || "not available (needs height and sex)".to_string();
         let text = PlanText {
             total_kg: with_unit(weights.total_kg, decimals::KG, "kg"),
@@ -318,15 +327,12 @@ impl Order<'_> {
             confirmed,
             provenance,
             text,
+            // The course's parts move into the plan (its sessions hold every event: not copied).
             course_end: course.as_ref().map(|(c, _)| c.course_end),
-            timeline_svg: course.as_ref().and_then(|(_, svg)| svg.clone()),
-            sessions: course
-                .as_ref()
-                .map_or_else(Vec::new, |(c, _)| c.sessions.clone()),
-            boosters: course
-                .as_ref()
-                .map_or_else(Vec::new, |(c, _)| c.boosters.clone()),
-            follow_up: course.map_or_else(Vec::new, |(c, _)| c.follow_up),
+            timeline_svg,
+            sessions,
+            boosters,
+            follow_up,
         }
     }
 
