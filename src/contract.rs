@@ -162,14 +162,13 @@ mod table {
     ];
 
     /// The options of a concentration preview (`simulate(request, options)`).
-    pub const SIMULATE_OPTIONS: [Field; 7] = [
+    pub const SIMULATE_OPTIONS: [Field; 6] = [
         field("model", Text, "Model", "", None, "PK model id; the model file's default when absent"),
         field("compare", Codes, "Compared models", "", None, "further model ids drawn as overlays"),
         field("resolutionMinutes", Number, "Resolution", "min", None, "time step of the curve"),
         field("horizonMinutes", Number, "Horizon", "min", None, "how long the curve runs"),
         field("thresholdNgPerMl", Number, "Threshold", "ng/mL", None, "level for time-to-threshold"),
         field("effectSite", Flag, "Effect site", "", None, "also the effect-site curve where the model has a published ke0 (Domino: Navarrete 2025)"),
-        field("band", Flag, "Population band", "", None, "also the 5th to 95th percentile where published (Herd 2007)"),
     ];
 }
 pub use table::*;

@@ -23,8 +23,6 @@ pub struct PreviewOptions {
     pub threshold_ng_per_ml: Option<f64>,
     /// Also the effect-site curve (only the Domino model has a published ke0).
     pub effect_site: bool,
-    /// Also the population band (only Herd 2007 gives between-subject variability).
-    pub band: bool,
 }
 
 impl PreviewOptions {
@@ -46,7 +44,6 @@ impl PreviewOptions {
             horizon_minutes: number("horizonMinutes"),
             threshold_ng_per_ml: number("thresholdNgPerMl"),
             effect_site: matches!(get("effectSite"), Some(Value::Bool(true))),
-            band: matches!(get("band"), Some(Value::Bool(true))),
         })
     }
 }
@@ -56,9 +53,6 @@ impl PreviewOptions {
 pub struct Preview {
     #[serde(flatten)]
     pub primary: Simulation,
-    /// The primary model's 5th to 95th percentile at its times, when asked
-    /// for and the model's publication gives between-subject variability.
-    pub band: Option<pk::PopulationBand>,
     pub compare: Vec<Simulation>,
     /// What the preview assumed, for the caption (e.g. "first level only").
     pub notes: Vec<Alert>,
@@ -169,31 +163,6 @@ pub fn preview(
             format!("Effect site: ke0 {}/min from {} ({}). An estimate for orientation, like the plasma curve.", crate::numbers::format(e.site.ke0_per_min, 3), e.site.source, e.site.population),
         ));
     }
-    let band = if options.band {
-        pk::band(
-            models.model(&model)?,
-            patient.weight_kg,
-            &pk::checked_segments(&segments)?,
-            &primary.times,
-        )?
-    } else {
-        None
-    };
-    if options.band {
-        notes.push(match &band {
-            Some(b) => Alert::info(
-                "pk_band",
-                format!(
-                    "Population band: 5th to 95th percentile of {} virtual patients of this weight, each solved exactly. {} ({}). {} ({}).",
-                    b.patients, b.source, b.tag, b.reading, b.reading_tag
-                ),
-            ),
-            None => Alert::info(
-                "pk_no_variability",
-                "This model's publication gives no between-subject variability, so there is no population band; the model overlay is not one.",
-            ),
-        });
-    }
     // A plan in target mode draws its target as a line.
     let mut bands = models.bands.to_vec();
     if let Some(t) = &plan.target {
@@ -207,11 +176,10 @@ pub fn preview(
             tag: String::new().into(),
         });
     }
-    let svg = pk::svg_plot(&all, &segments, &bands, band.as_ref());
+    let svg = pk::svg_plot(&all, &segments, &bands);
     let text = text(&primary);
     Ok(Preview {
         primary,
-        band,
         compare,
         notes,
         svg,

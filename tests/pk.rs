@@ -578,7 +578,7 @@ fn svg_plot_is_accessible_escaped_and_captioned() {
     .expect("compare");
     sims[1].model.name = "Kamp <2020> & \"co\"".into();
     let lib = lib();
-    let svg = svg_plot(&sims, &segments, &lib.bands, None);
+    let svg = svg_plot(&sims, &segments, &lib.bands);
     assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     assert!(svg.contains(r#"role="img""#) && svg.contains("<title>") && svg.contains("viewBox"));
     assert!(
@@ -592,11 +592,11 @@ fn svg_plot_is_accessible_escaped_and_captioned() {
     assert!(svg.contains("stroke-dasharray"), "overlay is dashed");
     // A 1-minute, 5-day curve stays compact.
     let long = sim("domino", &[seg(0.0, 7200.0, 30.0)], &opts(1.0, 7920.0));
-    let big = svg_plot(&[long], &[seg(0.0, 7200.0, 30.0)], &lib.bands, None);
+    let big = svg_plot(&[long], &[seg(0.0, 7200.0, 30.0)], &lib.bands);
     assert!(big.len() < 80_000, "{} bytes", big.len());
     assert!(big.contains("1,000 ng/mL") || big.contains("Above the plotted range"));
     // Nothing to plot is still a valid picture, not a panic.
-    assert!(svg_plot(&[], &[], &[], None).contains("No concentration to plot"));
+    assert!(svg_plot(&[], &[], &[]).contains("No concentration to plot"));
 }
 
 fn any_f64() -> impl Strategy<Value = f64> {
@@ -661,7 +661,7 @@ proptest! {
         let p = PkPatient { weight_kg: weight, age_years: age };
         if let Ok(s) = simulate(lib(), &model, &p, &segments, &o) {
             prop_assert!(s.concentrations_ng_per_ml.iter().all(|c| c.is_finite() && *c >= 0.0));
-            let _ = svg_plot(&[s], &segments, &lib().bands, None);
+            let _ = svg_plot(&[s], &segments, &lib().bands);
         }
         let _ = pk::derive(lib(), &model, &p);
         let _ = compare(lib(), &[model.as_str(), "domino"], &p, &segments, &o);
@@ -955,216 +955,6 @@ fn shipped_pk_reference_vectors_are_rk4_and_the_preview_meets_them() {
                 close(c, *e, tolerance),
                 "{name} t={t}: preview {c} vs reference {e}"
             );
-        }
-    }
-}
-
-/// Population band (Herd 2007's between-subject variability: CL 38.1%, V1
-/// 64%, V2 51.7%, Q 19% as omegas of log-normal effects) for a child of
-/// 8 years and 30 kg.
-mod population_band {
-    use super::*;
-    use ketamine_planner::pk::{concentrations, population_band, virtual_patients, PATIENTS};
-
-    const CHILD: PkPatient = PkPatient {
-        weight_kg: 30.0,
-        age_years: Some(8.0),
-    };
-    /// The standard normal's 95th percentile.
-    const Z95: f64 = 1.644_853_626_951_472_2;
-
-    fn band(segments: &[RateSegment], times: &[f64]) -> pk::PopulationBand {
-        population_band(lib(), "herd-2007", &CHILD, segments, times)
-            .expect("valid")
-            .expect("Herd 2007 has variability")
-    }
-
-    /// Hazen's p-quantile, as the band reads it: the j-th smallest of n
-    /// stands at (j - 0.5) / n, linear between.
-    fn hazen(mut v: Vec<f64>, p: f64) -> f64 {
-        v.sort_by(f64::total_cmp);
-        let pos = p * v.len() as f64 - 0.5;
-        let j = pos.floor() as usize;
-        v[j] + (pos - j as f64) * (v[j + 1] - v[j])
-    }
-
-    /// A constant 10 mg/h for 14 days: each virtual patient's level is then
-    /// R / CL_i (the slowest patient's terminal half-life is under a 30th of
-    /// 14 days, so what is left of the approach is below 2^-30). CL_i =
-    /// CL x exp(0.381 z), CL = 90 x (30/70)^0.75 = 47.67 L/h and R / CL =
-    /// 209.8 ng/mL, so the band is 209.8 x exp(-/+ 1.645 x 0.381) = 209.8 x
-    /// 0.5344 = 112.1 and 209.8 x 1.871 = 392.6 ng/mL. Within 5e-4: the normal quantiles of
-    /// the lattice are within 4.5e-4 of exact (Abramowitz and Stegun
-    /// 26.2.23), 1.7e-4 once times 0.381; linear interpolation between the
-    /// neighbours at (j +/- 0.5) / 251 of a level whose second derivative
-    /// in u is about 73 times the level there adds at most (1/251)^2 / 8 x
-    /// 73 = 1.5e-4. And the band is exactly Hazen's 5th and 95th
-    /// percentile of the 251 patients' R / CL_i; the typical patient's R /
-    /// CL, the median, lies between.
-    #[test]
-    fn at_steady_state_the_band_is_rate_over_each_clearance() {
-        let end = 14.0 * 1440.0;
-        let patients = virtual_patients(lib(), "herd-2007", &CHILD).expect("patients");
-        assert_eq!(patients.len(), PATIENTS);
-        let slowest = patients
-            .iter()
-            .map(|d| d.terminal_half_life_min)
-            .fold(0.0, f64::max);
-        assert!(slowest * 30.0 < end, "slowest half-life {slowest} min");
-        let b = band(&[seg(0.0, end, 10.0)], &[end]);
-        let cl = 90.0 * libm::pow(30.0 / 70.0, 0.75) / 60.0;
-        let css = 10.0 / 60.0 / cl * 1000.0;
-        assert!((css - 209.77).abs() < 0.01, "{css}");
-        let (low, high) = (b.low_ng_per_ml[0], b.high_ng_per_ml[0]);
-        let want = (css * libm::exp(-Z95 * 0.381), css * libm::exp(Z95 * 0.381));
-        assert!(close(low, want.0, 5e-4), "5th {low} vs {}", want.0);
-        assert!(close(high, want.1, 5e-4), "95th {high} vs {}", want.1);
-        let levels: Vec<f64> = patients
-            .iter()
-            .map(|d| 10.0 / 60.0 / d.cl_l_per_min * 1000.0)
-            .collect();
-        assert!(close(low, hazen(levels.clone(), 0.05), 1e-12));
-        assert!(close(high, hazen(levels, 0.95), 1e-12));
-        let o = opts(60.0, end);
-        let typical = simulate(lib(), "herd-2007", &CHILD, &[seg(0.0, end, 10.0)], &o);
-        let typical = typical
-            .expect("valid")
-            .concentrations_ng_per_ml
-            .last()
-            .copied()
-            .unwrap_or(0.0);
-        assert!(
-            close(typical, css, 1e-9) && low < typical && typical < high,
-            "{low} {typical} {css} {high}"
-        );
-    }
-
-    /// Each virtual patient is solved exactly: a fifth of them (every 50th,
-    /// the lowest and highest clearance and V1 among them) against RK4 at a
-    /// 0.01 min step, within 0.1% as the typical patient is; and the band is
-    /// Hazen's 5th and 95th percentile of all 251 exact curves (the band
-    /// walks each course forward; the curves here come from each knot).
-    #[test]
-    fn virtual_patients_match_rk4_and_the_band_is_their_percentiles() {
-        let patients = virtual_patients(lib(), "herd-2007", &CHILD).expect("patients");
-        let by = |key: fn(&pk::Derived) -> f64| {
-            let order = |a: &&pk::Derived, b: &&pk::Derived| key(a).total_cmp(&key(b));
-            [
-                patients.iter().min_by(order).copied(),
-                patients.iter().max_by(order).copied(),
-            ]
-        };
-        let mut checked: Vec<pk::Derived> = patients.iter().step_by(50).copied().collect();
-        checked.extend(by(|d| d.cl_l_per_min).into_iter().flatten());
-        checked.extend(by(|d| d.v1_l).into_iter().flatten());
-        for (name, segments, horizon) in regimens().into_iter().take(3) {
-            let times: Vec<f64> = (0..=horizon as usize).map(|m| m as f64).collect();
-            for d in &checked {
-                let exact = concentrations(d, &segments, &times).expect("exact");
-                let rk = reference::concentrations(d, &segments, &times, 0.01).expect("rk4");
-                let floor = exact.iter().fold(0.0, |m: f64, c| m.max(*c)) * 1e-3;
-                for ((t, e), r) in times.iter().zip(&exact).zip(&rk) {
-                    if *r > floor {
-                        assert!(close(*e, *r, 1e-3), "{name} t={t}: {e} vs RK4 {r}");
-                    }
-                }
-            }
-            let curves: Vec<Vec<f64>> = patients
-                .iter()
-                .map(|d| concentrations(d, &segments, &times).expect("exact"))
-                .collect();
-            let b = band(&segments, &times);
-            for (k, t) in times.iter().enumerate() {
-                let at: Vec<f64> = curves.iter().map(|c| c[k]).collect();
-                let (low, high) = (hazen(at.clone(), 0.05), hazen(at, 0.95));
-                assert!(close(b.low_ng_per_ml[k], low, 1e-9), "{name} t={t}");
-                assert!(close(b.high_ng_per_ml[k], high, 1e-9), "{name} t={t}");
-            }
-        }
-    }
-
-    /// 5th <= 95th everywhere; the typical curve inside the band where it
-    /// must be (in the first minutes, when the level is the dose over V1
-    /// and the typical V1 is the median; near steady state, R / CL with the
-    /// typical CL the median) and, as it happens, at every minute of these
-    /// regimens; every level finite and not negative.
-    #[test]
-    fn the_band_is_ordered_and_holds_the_typical_curve() {
-        for (name, segments, horizon) in regimens() {
-            let o = opts(1.0, horizon);
-            let typical = simulate(lib(), "herd-2007", &CHILD, &segments, &o).expect("valid");
-            let b = band(&segments, &typical.times);
-            assert_eq!(b.low_ng_per_ml.len(), typical.times.len());
-            let rows = typical.times.iter().zip(&typical.concentrations_ng_per_ml);
-            for (k, (t, c)) in rows.enumerate() {
-                let (low, high) = (b.low_ng_per_ml[k], b.high_ng_per_ml[k]);
-                assert!(low.is_finite() && low >= 0.0 && low <= high, "{name} t={t}");
-                assert!(low <= *c && *c <= high, "{name} t={t}: {low} {c} {high}");
-            }
-        }
-    }
-
-    /// The same bits on every call (no random draws, no state).
-    #[test]
-    fn the_band_is_deterministic() {
-        let (_, segments, horizon) = regimens().swap_remove(1);
-        let times: Vec<f64> = (0..=horizon as usize).map(|m| m as f64 * 0.5).collect();
-        let (a, b) = (band(&segments, &times), band(&segments, &times));
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
-        assert_eq!(bits(&a.low_ng_per_ml), bits(&b.low_ng_per_ml));
-        assert_eq!(bits(&a.high_ng_per_ml), bits(&b.high_ng_per_ml));
-        assert_eq!(
-            (a.low_percentile, a.high_percentile, a.patients),
-            (5.0, 95.0, 251)
-        );
-        assert_eq!((a.tag.as_ref(), a.reading_tag.as_ref()), ("S", "D"));
-        assert!(a.source.contains("PubMed 17564643"));
-    }
-
-    /// Only Herd 2007's publication gives between-subject variability.
-    #[test]
-    fn models_without_variability_have_no_band() {
-        for model in ["domino", "clements-250", "hijazi-2003", "kamp-2020"] {
-            let none = population_band(lib(), model, &ADULT, &[seg(0.0, 240.0, 24.5)], &[60.0]);
-            assert_eq!(none, Ok(None), "{model}");
-            assert!(virtual_patients(lib(), model, &ADULT).unwrap().is_empty());
-        }
-        let e = population_band(lib(), "nobody", &CHILD, &[], &[1.0]).unwrap_err();
-        assert_eq!(e.code, "unknown_model");
-        let e = population_band(lib(), "herd-2007", &CHILD, &[seg(10.0, 5.0, 1.0)], &[1.0]);
-        assert_eq!(e.unwrap_err().field, "segments[0].endMin");
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-
-        /// Any regimen of the shape the solver's properties use, any weight:
-        /// no panic, 5th <= 95th, finite and not negative; garbage is an
-        /// error, never a panic.
-        #[test]
-        fn the_band_never_panics_and_low_stays_below_high(
-            weight in 8.0..70.0f64,
-            parts in prop::collection::vec((0.0..600.0f64, 0.0..200.0f64), 0..6),
-            garbage in prop::collection::vec((any_f64(), any_f64(), any_f64()), 0..4),
-            w in any_f64(), t in prop::collection::vec(any_f64(), 0..4),
-        ) {
-            let mut at = 0.0;
-            let segments: Vec<RateSegment> = parts.iter().map(|(len, rate)| {
-                let s = seg(at, at + len, *rate);
-                at += len + 30.0;
-                s
-            }).collect();
-            let p = PkPatient { weight_kg: weight, age_years: None };
-            let times: Vec<f64> = (0..=120).map(|k| k as f64 * (at + 60.0) / 120.0).collect();
-            let b = population_band(lib(), "herd-2007", &p, &segments, &times).expect("valid").expect("band");
-            for (low, high) in b.low_ng_per_ml.iter().zip(&b.high_ng_per_ml) {
-                prop_assert!(low.is_finite() && *low >= 0.0 && low <= high, "{low} {high}");
-            }
-            let raw: Vec<RateSegment> = garbage.iter().map(|&(a, b, r)| seg(a, b, r)).collect();
-            let p = PkPatient { weight_kg: w, age_years: None };
-            if let Ok(Some(b)) = population_band(lib(), "herd-2007", &p, &raw, &t) {
-                prop_assert!(b.low_ng_per_ml.iter().zip(&b.high_ng_per_ml).all(|(l, h)| l <= h || l.is_nan()));
-            }
         }
     }
 }

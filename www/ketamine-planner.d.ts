@@ -193,23 +193,6 @@ export interface SimulateOptions {
   thresholdNgPerMl?: number;
   /** Also the effect-site curve where the model has a published ke0 (Domino: Navarrete 2025). */
   effectSite?: boolean;
-  /** Also the population band where the model's publication gives between-subject variability (Herd 2007). */
-  band?: boolean;
-}
-
-/** The 5th to 95th percentile of the plasma concentration at `times`, across
- * `patients` virtual patients of the model's published variability, each solved exactly. */
-export interface PopulationBand {
-  lowPercentile: number;
-  highPercentile: number;
-  lowNgPerMl: number[];
-  highNgPerMl: number[];
-  patients: number;
-  source: string;
-  tag: string;
-  /** How the publication's variability was read (log-normal, independent). */
-  reading: string;
-  readingTag: string;
 }
 
 export interface Simulation {
@@ -225,8 +208,6 @@ export interface Simulation {
   svg: string;
   text: Record<string, string>;
   effectSite: { site: { ke0PerMin: number; source: string; population: string; tag: string }; concentrationsNgPerMl: number[] } | null;
-  /** Asked for with `band: true`; null otherwise, or when the model has no variability (a note says so). */
-  band: PopulationBand | null;
 }
 
 export interface TargetPlan {

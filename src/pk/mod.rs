@@ -5,7 +5,6 @@
 //! feeds back into a dose. Every input is checked; bad input is a
 //! `PlanError`, never a panic (a panic kills the wasm instance).
 
-mod band;
 mod expsum;
 mod models;
 pub mod reference;
@@ -13,11 +12,7 @@ mod solve;
 mod svg;
 pub mod target;
 
-pub(crate) use band::band;
-pub use band::{PopulationBand, PATIENTS};
-pub use models::{
-    Band, Derived, EffectSite, Library, Model, Parameters, ValidRange, Variability, MODELS_JSON,
-};
+pub use models::{Band, Derived, EffectSite, Library, Model, Parameters, ValidRange, MODELS_JSON};
 pub use svg::{svg_plot, TARGET_BAND};
 
 use crate::alert::Alert;
@@ -158,60 +153,6 @@ pub fn simulate(
     let model = lib.model(model_id)?;
     let plan = Plan::new(lib, patient, segments, options)?;
     run(model, patient, &plan)
-}
-
-/// The 5th to 95th percentile of the plasma concentration at ascending
-/// `times` (a simulation's) across the virtual patients of the model's
-/// published between-subject variability, for these rates; `None` when the
-/// model's publication gives none.
-pub fn population_band(
-    lib: &Library,
-    model_id: &str,
-    patient: &PkPatient,
-    segments: &[RateSegment],
-    times: &[f64],
-) -> Result<Option<PopulationBand>> {
-    check_patient(patient)?;
-    if times.len() > MAX_POINTS {
-        return Err(PlanError::new(
-            "times",
-            "too_many_points",
-            "More than 100,000 times: ask for fewer.",
-        ));
-    }
-    band(
-        lib.model(model_id)?,
-        patient.weight_kg,
-        &checked_segments(segments)?,
-        times,
-    )
-}
-
-/// The virtual patients of a model's population band (its published
-/// between-subject variability) at this patient's weight; none without it.
-pub fn virtual_patients(
-    lib: &Library,
-    model_id: &str,
-    patient: &PkPatient,
-) -> Result<Vec<Derived>> {
-    check_patient(patient)?;
-    let model = lib.model(model_id)?;
-    let Some(v) = &model.variability else {
-        return Ok(Vec::new());
-    };
-    (0..PATIENTS)
-        .map(|i| {
-            let f = band::factors(v, i);
-            Ok(model.parameters.derive_with_modes(patient.weight_kg, f)?.0)
-        })
-        .collect()
-}
-
-/// Closed-form plasma concentrations (ng/mL) of one parameter set, such as a
-/// virtual patient's, at ascending `times`.
-pub fn concentrations(d: &Derived, segments: &[RateSegment], times: &[f64]) -> Result<Vec<f64>> {
-    let segments = checked_segments(segments)?;
-    Ok(Course::new(solve::Modes::new(d)?, &segments).at_all(times))
 }
 
 /// The same regimen under several models, in the order given.

@@ -73,44 +73,6 @@ pub struct Model {
     /// A published effect-site equilibration constant for this model, if any.
     #[serde(default)]
     pub effect_site: Option<EffectSite>,
-    /// Published between-subject variability, if any (a scaled model only).
-    /// Not sent with the models: a population band carries its source.
-    #[serde(default, skip_serializing)]
-    pub variability: Option<Variability>,
-}
-
-/// Between-subject variability as a model's publication gives it: each
-/// number is omega, the standard deviation of the log of that parameter of a
-/// scaled model (a BSV of 38.1% is 0.381; absent, 0: none given), the random
-/// effects log-normal and independent; `reading` says how the publication's
-/// figures were read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(databake::Bake), databake(path = crate::pk))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Variability {
-    #[serde(default)]
-    pub cl: f64,
-    #[serde(default)]
-    pub v1: f64,
-    #[serde(default)]
-    pub v2: f64,
-    #[serde(default)]
-    pub q2: f64,
-    #[serde(default)]
-    pub v3: f64,
-    #[serde(default)]
-    pub q3: f64,
-    pub source: Text,
-    pub tag: Text,
-    pub reading: Text,
-    pub reading_tag: Text,
-}
-
-impl Variability {
-    /// The omegas of CL, V1, V2, Q2, V3 and Q3, in this order.
-    pub fn omegas(&self) -> [f64; 6] {
-        [self.cl, self.v1, self.v2, self.q2, self.v3, self.q3]
-    }
 }
 
 /// ke0 with its source: it belongs to the model it was estimated with.
@@ -326,28 +288,6 @@ impl Model {
                 )));
             }
         }
-        if let Some(v) = &self.variability {
-            // Each omega on a parameter the model has, and only on a scaled model.
-            let has = match self.parameters {
-                Parameters::Scaled { v2_l, v3_l, .. } => [
-                    true,
-                    true,
-                    v2_l.is_some(),
-                    v2_l.is_some(),
-                    v3_l.is_some(),
-                    v3_l.is_some(),
-                ],
-                Parameters::RateConstants { .. } => [false; 6],
-            };
-            let ok = v
-                .omegas()
-                .iter()
-                .zip(has)
-                .all(|(&w, has)| w == 0.0 || has && w > 0.0 && w <= 2.0);
-            if !ok || v.source.trim().is_empty() {
-                return Err(bad(format!("Model {id}: variability needs each omega in (0, 2] on a volume or clearance of a scaled model, and a source.")));
-            }
-        }
         for (what, r) in [("age", &self.age_years), ("weight", &self.weight_kg)] {
             if !(r.min.is_finite() && r.max.is_finite() && r.min >= 0.0 && r.min < r.max)
                 || r.tag.trim().is_empty()
@@ -406,18 +346,6 @@ impl Model {
 
     /// `derive` plus the eigen-solution it needed, so the solver reuses it.
     pub(crate) fn derive_with_modes(&self, weight_kg: f64) -> Result<(Derived, Modes)> {
-        self.parameters.derive_with_modes(weight_kg, [1.0; 6])
-    }
-}
-
-impl Parameters {
-    /// `f`: a virtual patient's factors on a scaled model's CL, V1, V2, Q2,
-    /// V3 and Q3 (the order of [`Variability::omegas`]); all 1 for the typical patient.
-    pub(crate) fn derive_with_modes(
-        &self,
-        weight_kg: f64,
-        f: [f64; 6],
-    ) -> Result<(Derived, Modes)> {
         if !positive(weight_kg) {
             return Err(PlanError::new(
                 "patient.weightKg",
@@ -425,7 +353,7 @@ impl Parameters {
                 "Weight must be a positive number of kg.",
             ));
         }
-        let mut d = match *self {
+        let mut d = match self.parameters {
             Parameters::RateConstants {
                 v1_l_per_kg,
                 k10,
@@ -473,13 +401,13 @@ impl Parameters {
                 let ln_ratio = libm::log(weight_kg / reference_kg);
                 let fv = libm::exp(volume_exponent * ln_ratio);
                 let fc = libm::exp(clearance_exponent * ln_ratio) / 60.0;
-                let v1 = v1_l * fv * f[1];
-                let v2 = v2_l.map(|v| v * fv * f[2]);
-                let v3 = v3_l.map(|v| v * fv * f[4]);
+                let v1 = v1_l * fv;
+                let v2 = v2_l.map(|v| v * fv);
+                let v3 = v3_l.map(|v| v * fv);
                 let (cl, q2, q3) = (
-                    cl_l_per_h * fc * f[0],
-                    q2_l_per_h.map(|q| q * fc * f[3]),
-                    q3_l_per_h.map(|q| q * fc * f[5]),
+                    cl_l_per_h * fc,
+                    q2_l_per_h.map(|q| q * fc),
+                    q3_l_per_h.map(|q| q * fc),
                 );
                 let k = |q: Option<f64>, v: Option<f64>| match (q, v) {
                     (Some(q), Some(v)) => q / v,
@@ -535,29 +463,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// Herd's variability refused, by name, with an omega out of (0, 2],
-    /// with one on a compartment the model lacks, without a source, and on
-    /// a model given as rate constants (Domino).
-    #[test]
-    fn bad_variability_is_refused() {
-        let domino = "\"weightKg\": { \"min\": 40, \"max\": 150, \"tag\": \"D\" },";
-        let herd_source = "\"source\": \"Herd 2007, Paediatr Anaesth 17:622-629, abstract (PubMed 17564643): BSV of V1 64%, V2 51.7%, CL 38.1%, Q 19%\"";
-        for (from, to) in [
-            ("\"cl\": 0.381", "\"cl\": -0.381".to_string()),
-            ("\"cl\": 0.381", "\"cl\": 2.5".to_string()),
-            ("\"cl\": 0.381", "\"cl\": 0.381, \"v3\": 0.2".to_string()),
-            (herd_source, "\"source\": \" \"".to_string()),
-            (
-                domino,
-                format!("{domino} \"variability\": {{ \"cl\": 0.3, \"source\": \"s\", \"tag\": \"S\", \"reading\": \"r\", \"readingTag\": \"D\" }},"),
-            ),
-        ] {
-            let e = with(from, &to).expect_err(&to);
-            assert!(e.message.ends_with("on a volume or clearance of a scaled model, and a source."), "{to}: {}", e.message);
-        }
-        assert!(with("\"cl\": 0.381", "\"cl\": 0.381, \"v9\": 1").is_err());
     }
 
     #[test]

@@ -323,66 +323,6 @@ impl Course {
     }
 }
 
-/// A course read at ascending times in one pass, as the population band
-/// reads hundreds: from the knot or the time before, each step is the exact
-/// update `Modes::advance` makes, and the factors of a step as long as the
-/// last (a regular grid) are not computed again. Agrees with `Course::at` to
-/// rounding (tests/pk.rs).
-pub(crate) struct Walk {
-    course: Course,
-    /// The next knot to pass, and the state at the last time asked.
-    next: usize,
-    at: Knot,
-    dt: f64,
-    factors: [(f64, f64); 3],
-}
-
-impl Walk {
-    pub(crate) fn new(course: Course) -> Walk {
-        Walk {
-            course,
-            next: 0,
-            at: REST,
-            dt: f64::NAN,
-            factors: [(1.0, 0.0); 3],
-        }
-    }
-
-    /// Plasma concentration (ng/mL) at `t`; times asked in ascending order
-    /// cost a few multiplications each (an earlier one starts again from 0).
-    pub(crate) fn at(&mut self, t: f64) -> f64 {
-        if t.is_nan() || t <= 0.0 {
-            return 0.0;
-        }
-        if t < self.at.t {
-            (self.next, self.at) = (0, REST);
-        }
-        while let Some(k) = self.course.knots.get(self.next).filter(|k| k.t <= t) {
-            self.at = *k;
-            self.next += 1;
-        }
-        let dt = t - self.at.t;
-        let modes = &self.course.modes.0;
-        if dt != self.dt {
-            self.dt = dt;
-            for (f, m) in self.factors.iter_mut().zip(modes) {
-                *f = (
-                    libm::exp(-m.lambda * dt),
-                    -libm::expm1(-m.lambda * dt) / m.lambda,
-                );
-            }
-        }
-        let k = &mut self.at;
-        k.t = t;
-        let mut c = 0.0;
-        for ((x, m), (decay, rise)) in k.x.iter_mut().zip(modes).zip(self.factors) {
-            *x = *x * decay + m.coef * k.rate * rise;
-            c += *x;
-        }
-        c
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,38 +339,6 @@ mod tests {
             assert!((start * d.v1_l / 1000.0 - 1.0).abs() < 1e-12, "{}", m.id);
             let css = modes.steady_state_per_rate() * d.cl_l_per_min / 1000.0;
             assert!((css - 1.0).abs() < 1e-12, "{}: {css}", m.id);
-        }
-    }
-
-    /// The band's walk through a course agrees with `Course::at` (each time
-    /// from its knot) to rounding: every model, a 5-day ladder read each
-    /// minute (the repeated step's factors reused), at odd times across the
-    /// rate changes, and asked again from an earlier time.
-    #[test]
-    fn a_walk_agrees_with_the_course() {
-        let segments: Vec<RateSegment> = (0..5)
-            .map(|d| RateSegment {
-                start_min: d as f64 * 1440.0,
-                end_min: d as f64 * 1440.0 + 1200.0,
-                mg_per_hour: 20.0 + 5.0 * d as f64,
-            })
-            .collect();
-        let minutes: Vec<f64> = (0..=7920).map(f64::from).collect();
-        let odd: Vec<f64> = (0..500).map(|k| f64::from(k) * 15.83).collect();
-        for m in Library::shipped().expect("library").models.iter() {
-            let (_, modes) = m.derive_with_modes(70.0).expect("derive");
-            let course = Course::new(modes, &segments);
-            let mut walk = Walk::new(course.clone());
-            for times in [&minutes, &odd, &minutes] {
-                for &t in times {
-                    let (a, b) = (walk.at(t), course.at(t));
-                    assert!(
-                        (a - b).abs() <= 1e-12 * b.max(1e-9),
-                        "{} t={t}: {a} vs {b}",
-                        m.id
-                    );
-                }
-            }
         }
     }
 

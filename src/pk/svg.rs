@@ -2,7 +2,7 @@
 //! draw the same picture. Greys, dashes and shapes only, so it survives a
 //! black-and-white printer; classes (`pk-*`) let a stylesheet restyle it.
 
-use super::{Band, PopulationBand, RateSegment, Simulation};
+use super::{Band, RateSegment, Simulation};
 use crate::numbers::format as number;
 use crate::timeline::xml_escape as escape;
 use std::fmt::Write;
@@ -22,10 +22,6 @@ pub const CAPTION: &str =
     "Model estimate for a typical patient; individual concentrations vary widely";
 const ORIENTATION: &str = "population orientation, not a target";
 const DASHES: [&str; 4] = ["7 4", "2 3", "10 3 2 3", "4 2"];
-/// The population band: a mid grey behind the curves, no edge.
-const BAND_FILL: &str = r##"fill="#000" fill-opacity="0.22""##;
-/// The legend box of the infusion columns: their grey, outlined.
-const PHASE_FILL: &str = r##"fill="#000" fill-opacity="0.06" stroke="#555""##;
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
 fn nice_step(raw: f64) -> f64 {
@@ -136,23 +132,13 @@ impl Frame {
 }
 
 /// Plot of `sims[0]` with `sims[1..]` as thinner dashed overlays, infusion
-/// `phases` shaded, orientation `bands` drawn (or named, if off scale) and
-/// `sims[0]`'s population `band` (at its times) behind the curves.
-pub fn svg_plot(
-    sims: &[Simulation],
-    phases: &[RateSegment],
-    bands: &[Band],
-    band: Option<&PopulationBand>,
-) -> String {
+/// `phases` shaded and orientation `bands` drawn (or named, if off scale).
+pub fn svg_plot(sims: &[Simulation], phases: &[RateSegment], bands: &[Band]) -> String {
     let finite = |v: &&f64| v.is_finite();
     let all_times = sims.iter().flat_map(|s| s.times.iter());
     let t_end = all_times.filter(finite).fold(0.0_f64, |m, &t| m.max(t));
     let all_conc = sims.iter().flat_map(|s| s.concentrations_ng_per_ml.iter());
     let c_max = all_conc.filter(finite).fold(0.0_f64, |m, &c| m.max(c));
-    let band = sims.first().zip(band);
-    let c_max = band.map_or(c_max, |(_, b)| {
-        b.high_ng_per_ml.iter().fold(c_max, |m, &c| m.max(c))
-    });
 
     // The lowest band always shows, for orientation; higher ones when near.
     let bands: Vec<&Band> = bands
@@ -171,7 +157,7 @@ pub fn svg_plot(
     let y_step = nice_step(top / 5.0);
 
     let spans = phase_hours(phases);
-    let (legend, legend_h) = legend(sims, band.map(|b| b.1), !spans.is_empty(), &off);
+    let (legend, legend_h) = legend(sims, !spans.is_empty(), &off);
     let y0 = legend_h + 10.0;
     let f = Frame {
         x0: LEFT,
@@ -208,32 +194,14 @@ pub fn svg_plot(
     };
     shading(&mut o, &f, &spans, &shown);
     axes(&mut o, &f, y_step);
-    let (sx, sy) = (|t: f64| f.x(t / 60.0), |c: f64| f.y(c));
-    if let Some((s, b)) = band {
-        // One outline: along the upper edge, back along the lower. `path`
-        // keeps at most four points a pixel column, left to right, so the
-        // way back may zigzag within a pixel, which does not show.
-        let n = s
-            .times
-            .len()
-            .min(b.low_ng_per_ml.len())
-            .min(b.high_ng_per_ml.len());
-        let (mut times, mut edge) = (Vec::new(), Vec::new());
-        for k in 0..2 * n {
-            let (j, side) = if k < n {
-                (k, &b.high_ng_per_ml)
-            } else {
-                (2 * n - 1 - k, &b.low_ng_per_ml)
-            };
-            times.push(s.times[j]);
-            edge.push(side[j]);
-        }
-        let d = path(&times, &edge, sx, sy);
-        let _ = write!(o, r#"<path class="pk-pop-band" d="{d}" {BAND_FILL}/>"#);
-    }
     // Overlays first so the primary curve is drawn on top.
     for (i, s) in sims.iter().enumerate().rev() {
-        let d = path(&s.times, &s.concentrations_ng_per_ml, sx, sy);
+        let d = path(
+            &s.times,
+            &s.concentrations_ng_per_ml,
+            |t| f.x(t / 60.0),
+            |c| f.y(c),
+        );
         let _ = write!(
             o,
             r#"<path class="pk-curve pk-curve-{i}" d="{d}" fill="none" {} stroke-linejoin="round"/>"#,
@@ -279,34 +247,20 @@ pub fn svg_plot(
 
 /// Legend grid (one column width for all entries) and off-scale band notes;
 /// returns the markup and its height.
-fn legend(
-    sims: &[Simulation],
-    band: Option<&PopulationBand>,
-    phases: bool,
-    off: &[&Band],
-) -> (String, f64) {
-    // A curve's stroke, or a box's fill.
-    let mut entries: Vec<(Result<usize, &str>, String)> = sims
+fn legend(sims: &[Simulation], phases: bool, off: &[&Band]) -> (String, f64) {
+    let mut entries: Vec<(Option<usize>, String)> = sims
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let role = if i == 0 { ", model used" } else { "" };
             (
-                Ok(i),
+                Some(i),
                 escape(&format!("{} ({}){role}", s.model.name, s.model.tag)),
             )
         })
         .collect();
-    if let Some(b) = band {
-        let source = b.source.split(',').next().unwrap_or("");
-        let text = format!(
-            "5th to 95th percentile of {} virtual patients ({source} between-subject variability, {}; log-normal, independent: {})",
-            b.patients, b.tag, b.reading_tag
-        );
-        entries.push((Err(BAND_FILL), escape(&text)));
-    }
     if phases {
-        entries.push((Err(PHASE_FILL), "Infusion running".to_string()));
+        entries.push((None, "Infusion running".to_string()));
     }
     let widest = entries
         .iter()
@@ -320,7 +274,7 @@ fn legend(
         let x = LEFT + (n % cols) as f64 * col_w;
         let y = 18.0 + (n / cols) as f64 * ROW;
         let _ = match curve {
-            Ok(i) => write!(
+            Some(i) => write!(
                 o,
                 r#"<line x1="{x:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" {}/>"#,
                 x + 26.0,
@@ -329,9 +283,9 @@ fn legend(
                 stroke(*i),
                 x = x
             ),
-            Err(fill) => write!(
+            None => write!(
                 o,
-                r##"<rect x="{x:.1}" y="{:.1}" width="26" height="10" {fill}/>"##,
+                r##"<rect x="{x:.1}" y="{:.1}" width="26" height="10" fill="#000" fill-opacity="0.06" stroke="#555"/>"##,
                 y - 9.0,
                 x = x
             ),

@@ -39,7 +39,7 @@ function need() {
 /* simulate(request, options) as the core takes it, or one object with the
  * preview's keys in it: those are split off the plan request and passed as
  * `options` (a key also given in `options` wins there). */
-const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl', 'effectSite', 'band'];
+const PREVIEW_KEYS = ['model', 'compare', 'resolutionMinutes', 'horizonMinutes', 'thresholdNgPerMl', 'effectSite'];
 const plain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 function splitOptions(request, options) {
   let req = request;

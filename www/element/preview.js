@@ -10,8 +10,7 @@ export function previewMarkup() {
   return html`<div class="card ext" data-ext="pk"><h3 id="kp-pk-title">${TEXT.headings.pk}</h3>
 <div class="pk-controls"><label for="f-pkModel">${K.model}</label><select id="f-pkModel" data-role="pk-model"></select>
 <label class="check"><input type="checkbox" data-role="pk-compare"> ${K.compare}</label>
-<label class="check"><input type="checkbox" data-role="pk-effect"> ${K.effect}</label>
-<label class="check"><input type="checkbox" data-role="pk-band"> ${K.band}</label></div>
+<label class="check"><input type="checkbox" data-role="pk-effect"> ${K.effect}</label></div>
 <div class="slot scroll" data-role="pk-svg" tabindex="0" role="region" aria-label="${K.chart}"></div>
 <p class="pk-caption" data-role="pk-caption"></p>
 <div class="pk-figures" data-role="pk-figures"></div>
@@ -49,7 +48,6 @@ export class Preview {
     this.model = q('pk-model');
     this.compare = q('pk-compare');
     this.effect = q('pk-effect');
-    this.band = q('pk-band');
     this.svg = new SvgSlot(q('pk-svg'));
     this.caption = q('pk-caption');
     this.figures = q('pk-figures');
@@ -60,7 +58,6 @@ export class Preview {
     this.model.addEventListener('change', onChange);
     this.compare.addEventListener('change', onChange);
     this.effect.addEventListener('change', onChange);
-    this.band.addEventListener('change', onChange);
   }
 
   /** The sources of the models and bands, for the references. */
@@ -86,7 +83,7 @@ export class Preview {
     this.targetModel = targetModel;
     // Acknowledgements and cautions do not change the curve: ticking one redraws nothing.
     const { acknowledged, cautions, ...curve } = request || {};
-    const key = request ? JSON.stringify([curve, this.model.value, this.compare.checked, this.effect.checked, this.band.checked]) : '';
+    const key = request ? JSON.stringify([curve, this.model.value, this.compare.checked, this.effect.checked]) : '';
     if (key === this.key) return;
     this.key = key;
     clearTimeout(this.timer);
@@ -103,7 +100,7 @@ export class Preview {
       ? this.lib.models.filter((m) => m.id !== model && m.ageYears && m.ageYears.min >= 18).map((m) => m.id) : [];
     let sim;
     try {
-      sim = this.engine.simulate(this.request, { model: model || undefined, compare, effectSite: this.effect.checked, band: this.band.checked });
+      sim = this.engine.simulate(this.request, { model: model || undefined, compare, effectSite: this.effect.checked });
     } catch (e) {
       this.clearFigures();
       setText(this.caption, say('pk.failed', { error: e && e.message ? e.message : e }));
