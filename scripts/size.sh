@@ -8,9 +8,8 @@
 #   directory, so dist/ is left alone) against the 150,000-byte budget,
 #   and the biggest items / crates by twiggy when twiggy is installed.
 # Usage: scripts/size.sh [--no-opt] [--top N]
-# Env: CARGO_TARGET_DIR (default target), WASM_OPT_FLAGS (default: the pass
-# build.sh runs, duplicate-function elimination; binaryen's -O levels make the
-# packed module larger, see build.sh).
+# Env: CARGO_TARGET_DIR (default target), WASM_OPT_FLAGS (default: the passes
+# build.sh runs; binaryen's -O levels make the packed module larger, see build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,7 +31,7 @@ wasm="$target_dir/wasm32-unknown-unknown/release/$crate.wasm"
 input=$wasm
 if [ "$opt" = 1 ] && command -v wasm-opt >/dev/null; then
   # shellcheck disable=SC2086
-  wasm-opt ${WASM_OPT_FLAGS:---duplicate-function-elimination} --enable-bulk-memory --enable-nontrapping-float-to-int \
+  wasm-opt ${WASM_OPT_FLAGS:---duplicate-function-elimination --reorder-locals --optimize-instructions} --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types --enable-multivalue "$wasm" -o "$out/$crate.opt.wasm"
   input="$out/$crate.opt.wasm"
 fi
