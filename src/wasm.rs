@@ -162,11 +162,6 @@ fn request(value: JsValue) -> Result<PlanRequest, JsValue> {
     Ok(PlanRequest::from_value(&read(value, "request")?)?)
 }
 
-#[wasm_bindgen]
-pub fn version() -> String {
-    crate::VERSION.to_string()
-}
-
 /// The library in use (drugs, containers, cautions, protocols, tests,
 /// version) and its `sha256`, as `useLibrary` gave it.
 #[wasm_bindgen]
