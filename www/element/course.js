@@ -21,7 +21,7 @@ export function courseMarkup() {
 export class Course {
   attach(root) {
     const q = (r) => root.querySelector('[data-role=' + r + ']');
-    this.timeline = new SvgSlot(q('timeline-svg'), 150);
+    this.timeline = new SvgSlot(q('timeline-svg'));
     this.calendar = q('calendar');
     this.wrap = q('calendar-wrap');
     this.notes = q('calendar-notes');

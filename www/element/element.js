@@ -360,16 +360,30 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._compute();
   }
 
-  /** While a value is being typed, the panels below the pump card and the
-   * alerts are updated in the DOM with every key but not drawn: they skip
-   * rendering (content-visibility: hidden, their size kept) until typing
-   * pauses for TYPING_MS. The pump rate, the plan's state and the alerts are
-   * drawn at once; nothing stale is ever drawn. */
+  /** While a value is being typed, the panels below the pump card are not
+   * drawn (content-visibility: hidden, their size kept) and get the plan
+   * only when typing pauses for TYPING_MS, so a key costs the engine call and
+   * the pump card. The pump rate, the plan's state, the session clock and the
+   * alerts are drawn with every key; a stale value is never drawn. */
   _typing() {
-    const results = this._results.section;
-    results.setAttribute('data-typing', '');
+    this._results.section.setAttribute('data-typing', '');
     clearTimeout(this._typingTimer);
-    this._typingTimer = setTimeout(() => results.removeAttribute('data-typing'), TYPING_MS);
+    this._typingTimer = setTimeout(() => this._typed(), TYPING_MS);
+  }
+
+  /** Typing paused (or printing): the panels below the pump card get the plan and are drawn. */
+  _typed() {
+    clearTimeout(this._typingTimer);
+    this._typingTimer = 0;
+    if (this._detailsPending) this._showDetails(this._plan);
+    this._results.section.removeAttribute('data-typing');
+  }
+
+  /** The panels below the pump card and the alerts. */
+  _showDetails(plan) {
+    this._detailsPending = false;
+    this._results.showDetails(plan);
+    this._course.show(plan, !!this._request);
   }
 
   /** One engine call for everything that changed in this task. */
@@ -403,7 +417,8 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._request = plan ? result.request : null;
     this._results.show(plan, missing, invalid);
     if (plan) this._alerts.show(plan.alerts || []); else this._alerts.clear();
-    this._course.show(plan, !!this._request);
+    // While a value is typed the panels below are hidden: they get the plan once typing pauses.
+    if (this._typingTimer) this._detailsPending = true; else this._showDetails(plan);
     this._clock.show(plan, this._request);
     this._preview.schedule(this._request, plan);
     if (plan || this._hadPlanEvent) {
@@ -414,8 +429,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
 
   _flushForPrint() {
     if (this._pending) this._compute();
-    clearTimeout(this._typingTimer);
-    this._results.section.removeAttribute('data-typing');
+    this._typed();
     const plan = this._plan;
     const link = this.permalink;
     this._paper.show(plan, this._form, this._alerts.printed(plan ? plan.alerts || [] : []), link.slice(-8));

@@ -73,10 +73,9 @@ export function parseSvg(svg) {
 
 /** Draws the core's SVG in a slot. A stale picture is never shown: it is
  * hidden at once (visibility, so nothing below moves) and replaced when the
- * new one is drawn, in the next frame, or with `settleMs` once edits pause
- * that long (the session timeline: typing a weight costs no redraw per key). */
+ * new one is drawn, in the next frame. */
 export class SvgSlot {
-  constructor(el, settleMs = 0) { this.el = el; this.svg = ''; this.pending = 0; this.settleMs = settleMs; }
+  constructor(el) { this.el = el; this.svg = ''; this.pending = 0; }
 
   set(svg) {
     svg = svg || '';
@@ -85,13 +84,11 @@ export class SvgSlot {
     this.cancel();
     if (!svg) { this.el.textContent = ''; this.el.classList.remove('stale'); return; }
     if (this.el.firstChild) this.el.classList.add('stale');
-    const draw = () => { this.pending = 0; this.draw(); };
-    this.pending = this.settleMs ? setTimeout(draw, this.settleMs) : requestAnimationFrame(draw);
+    this.pending = requestAnimationFrame(() => { this.pending = 0; this.draw(); });
   }
 
   cancel() {
-    if (!this.pending) return;
-    if (this.settleMs) clearTimeout(this.pending); else cancelAnimationFrame(this.pending);
+    cancelAnimationFrame(this.pending);
     this.pending = 0;
   }
 

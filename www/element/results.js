@@ -7,6 +7,9 @@ import { TEXT, say, coreText } from './text.js';
 
 const H = TEXT.headings;
 const P = TEXT.pump;
+/** The pump card's fields, drawn with every edit; the other fields wait for typing to pause. */
+const PUMP_FIELDS = ['mlPerHour', 'pumpFlag', 'pumpWhy', 'pumpDrug', 'pumpConcentration', 'srcConcentration', 'dose', 'srcDose',
+  'mgPerHour', 'mgPerKgPerHour', 'vtbi', 'srcVtbi', 'duration', 'srcDuration'];
 
 function side(label, field, source) {
   return html`<div><dt>${label}</dt><dd data-field="${field}"></dd>${source ? html`<dd class="src" data-field="${source}"></dd>` : ''}</div>`;
@@ -82,7 +85,8 @@ export class Results {
     this.announced = '';
   }
 
-  /** @param plan the core's plan or null; @param missing labels of fields still to enter; @param invalid a field is marked */
+  /** The pump card and the plan's state: drawn with every edit.
+   * @param plan the core's plan or null; @param missing labels of fields still to enter; @param invalid a field is marked */
   show(plan, missing, invalid) {
     const o = this.out;
     const r = this.role;
@@ -91,13 +95,9 @@ export class Results {
     r.pump.setAttribute('data-state', state || 'none');
     this.showMini(plan, state, invalid);
     if (!plan) {
-      for (const [k, el] of Object.entries(o)) if (k !== 'confirmed' && k !== 'alerts') setText(el, '');
-      for (const c of [o.totalKg, o.idealKg, o.adjustedKg]) c.classList.remove('used');
-      render(r.ladder, html``);
+      for (const k of PUMP_FIELDS) setText(o[k], '');
       setText(r['cap-note'], '');
       setText(r['pump-label'], P.rate);
-      setText(r['ladder-title'], H.ladder);
-      setText(r['ladder-first'], TEXT.ladder.level);
       o.confirmed.setAttribute('data-state', invalid ? 'invalid' : 'empty');
       setText(o.confirmed, invalid ? TEXT.status.invalid
         : missing.length ? say('status.missing', { fields: missing.join(', ') }) : TEXT.status.empty);
@@ -123,14 +123,34 @@ export class Results {
     setText(o.srcDose, sourceOf(plan, 'dose'));
     setText(o.mgPerHour, rate ? t.mgPerHour || '' : '');
     setText(o.mgPerKgPerHour, rate ? t.mgPerKgPerHour || '' : '');
-    const tt = plan.totals || {};
-    const sessionMl = coreText(tt, 'sessionMl');
+    const sessionMl = coreText(plan.totals, 'sessionMl');
     setText(o.vtbi, rate && sessionMl ? (plan.sessionCount > 1 ? say('pump.volumePerSession', { volume: sessionMl }) : sessionMl) : '');
     setText(o.srcVtbi, rate && sessionMl ? P.sources.derived : '');
     setText(o.duration, coreText(plan, 'sessionDuration'));
     setText(o.srcDuration, sourceOf(plan, 'sessionMinutes'));
     setText(r['cap-note'], !rate ? (first && first.refused) || '' : first.capped ? first.capNote || P.capped : '');
+    o.confirmed.setAttribute('data-state', plan.confirmed ? 'true' : 'false');
+    setText(o.confirmed, statusText(plan));
+    setText(o.alertsNone, (plan.alerts || []).length ? '' : TEXT.alerts.none);
+    this.announce([rate ? t.mlPerHour : P.noRate, state === 'unconfirmed' ? P.unconfirmed : '', statusText(plan)].filter(Boolean).join(', '));
+  }
 
+  /** The panels below the pump card: dosing weight, ladder, totals,
+   * preparation, premedication and monitoring (element.js draws them once
+   * typing pauses). @param plan the core's plan or null */
+  showDetails(plan) {
+    const o = this.out;
+    const r = this.role;
+    if (!plan) {
+      for (const [k, el] of Object.entries(o)) if (!PUMP_FIELDS.includes(k) && k !== 'confirmed' && k !== 'alerts' && k !== 'alertsNone') setText(el, '');
+      for (const c of [o.totalKg, o.idealKg, o.adjustedKg]) c.classList.remove('used');
+      render(r.ladder, html``);
+      setText(r['ladder-title'], H.ladder);
+      setText(r['ladder-first'], TEXT.ladder.level);
+      return;
+    }
+    const levels = plan.levels || [];
+    const target = plan.target || null;
     setText(o.dosingWeightKg, coreText(plan, 'dosingWeightKg'));
     setText(o.totalKg, coreText(plan, 'totalKg'));
     setText(o.idealKg, coreText(plan, 'idealKg'));
@@ -154,6 +174,8 @@ export class Results {
 <td class="wrap">${hard ? TEXT.ladder.refused : l.capped ? l.capNote || TEXT.ladder.capped : ''}</td></tr>`;
     })}`);
 
+    const tt = plan.totals || {};
+    const sessionMl = coreText(tt, 'sessionMl');
     setText(o.sessionTotalMg, coreText(tt, 'sessionMg'));
     // The volume line only when it says something the mg line does not (a refused rate gives one reason for both).
     setText(o.sessionMl, sessionMl !== coreText(tt, 'sessionMg') ? sessionMl : '');
@@ -176,11 +198,6 @@ export class Results {
     const pr = plan.protocol || {};
     setText(o.premedication, pr.premedication ? say('care.premedication', { text: pr.premedication }) : TEXT.care.noPremedication);
     setText(o.monitoring, pr.monitoring ? say('care.monitoring', { text: pr.monitoring }) : '');
-
-    o.confirmed.setAttribute('data-state', plan.confirmed ? 'true' : 'false');
-    setText(o.confirmed, statusText(plan));
-    setText(o.alertsNone, (plan.alerts || []).length ? '' : TEXT.alerts.none);
-    this.announce([rate ? t.mlPerHour : P.noRate, state === 'unconfirmed' ? P.unconfirmed : '', statusText(plan)].filter(Boolean).join(', '));
   }
 
   /** The compact bar that keeps the pump rate in view on a phone while the
