@@ -51,7 +51,7 @@ async function walterReed(p, weight = '80', conc = '2') {
 for (const [state, viewport, colorScheme] of [
   ['empty', undefined], ['with a plan', undefined], ['with invalid input', undefined],
   ['with a plan at 375 px', { width: 375, height: 800 }], ['with a plan, dark', undefined, 'dark'], ['in target mode', undefined],
-  ['with the session clock running', undefined],
+  ['with the session clock running', undefined], ['with a course record open (chart, ledger)', undefined],
 ]) {
   test(`axe-core: no violation, best practice included, ${state}`, () => onOffline(async (p, page) => {
     if (state !== 'empty') await walterReed(p, state.includes('invalid') ? '7O' : '80');
@@ -70,6 +70,11 @@ for (const [state, viewport, colorScheme] of [
         await p.el('[data-field=alerts] input[name=acknowledged]').check();
         await p.el('[data-action=clock-start]').click();
         assert.match(await p.el('[data-role=clock-figures]').textContent(), /Delivered so far/);
+      }
+      if (state.includes('record')) {
+        // The shared three-course record: its review, response chart and ledger are checked too.
+        await p.el('[data-role=record-file]').setInputFiles({ name: 'three.json', mimeType: 'application/json', buffer: readFileSync(join(root, 'tests/course-record.json')) });
+        await p.el('[data-role=record-chart] svg').waitFor({ timeout: 5000 });
       }
       // The preview drawn, so its tables and chart are checked too.
       await p.el('[data-role=pk-svg] svg').waitFor({ timeout: 5000 });

@@ -217,8 +217,12 @@ export class KetaminePlannerElement extends HTMLElement {
         this._compute();
         this._form.inputs.start.focus();
       },
-      // The record's booster window goes on the course calendar too.
-      reviewed: (review) => this._course.showBoosterDue(review && review.boosterDue),
+      // The record's booster window goes on the course calendar too; the
+      // review's own headings take the element's heading level.
+      reviewed: (review) => {
+        this._course.showBoosterDue(review && review.boosterDue);
+        setHeadingLevel(this._root, this.getAttribute('heading-level'));
+      },
     });
     root.querySelector('.loading')?.remove();
     const wrap = document.createElement('div');

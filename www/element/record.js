@@ -213,8 +213,8 @@ export class CourseRecord {
     this.q('record-review').hidden = !review;
     this.card.querySelector('[data-action=record-next]').hidden = !(review && review.nextRequest);
     this.card.querySelector('[data-action=print-followup]').hidden = !(review && (review.assessments.length || review.ledger.courses.length));
-    this.host.reviewed(this.review);
     if (review) drawReview(this.q('record-review'), review, this.record);
+    this.host.reviewed(this.review);
   }
 
   /** The patient label as typed (only ever written into the saved file and onto paper). */
