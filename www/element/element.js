@@ -383,7 +383,7 @@ ${referencesMarkup(lib)}<footer class="foot">${say('footer', { library: lib.vers
     this._results.section.removeAttribute('data-typing');
   }
 
-  /** The panels below the pump card and the alerts. */
+  /** The panels below the pump card: weights, ladder, totals, preparation, timeline and calendar. */
   _showDetails(plan) {
     this._detailsPending = false;
     this._results.showDetails(plan);
