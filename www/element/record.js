@@ -250,7 +250,8 @@ export class CourseRecord {
     box.querySelector('[name=time]').value = localNow().slice(11);
     if (said.length) this.status(said.join(' '));
     box.scrollIntoView({ block: 'center' });
-    box.querySelectorAll('input')[1].focus();
+    // The entry's first value after its time: systolic, or the new rate.
+    box.querySelector('input:not([name=time])').focus();
   }
 }
 
